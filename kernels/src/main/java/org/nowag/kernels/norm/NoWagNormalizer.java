@@ -1,29 +1,120 @@
 package org.nowag.kernels.norm;
 
+import org.nowag.kernels.Checks;
+
 /**
  * NoWag normalization of a weight matrix W [rows = d_out, cols = d_in], row-major float[].
  * c_j = ||W[:, j]||_2 + EPS ; W' = W diag(c)^-1 ; r_i = ||W'[i, :]||_2 + EPS ; W_bar = diag(r)^-1 W'.
  * Column norms couple all rows, so a row block can only be normalized once the column sums of squares
  * of every block are combined: accumulate per block, then {@link #columnNorms}.
+ *
+ * <p>Order, norm and eps follow the NoWag reference: config/compress/prune.yaml sets
+ * {@code norm_order: [0, 1]} (dim 0 first = one norm per input column, then dim 1 = one per output row),
+ * {@code p: 2} and {@code zero: [false, false]} (no mean removal); src/utils/normalizer.py
+ * ({@code Normalizer.normalize_init}) adds {@code eps = 1e-5} to each norm and divides before the next norm
+ * is taken. Sums of squares are accumulated in double (the reference uses float32 torch.norm) so that
+ * row blocks combine exactly and 8192-term sums do not lose digits.
+ *
+ * <p>Float arithmetic order (tests and the pruner rely on it): W'_ij = w_ij / c_j, W_bar_ij = W'_ij / r_i,
+ * each a single float division.
  */
 public final class NoWagNormalizer {
-    /** eps added to every norm (reference: see implementation comment). */
+    /** eps added to every norm: src/utils/normalizer.py, Normalizer.normalize_init(eps = 1e-5). */
     public static final float EPS = 1e-5f;
 
     private NoWagNormalizer() {}
 
     /** Adds sum_i W[i, j]^2 of this block into acc[j] (double, so blocks combine exactly). */
-    public static void accumulateColumnSumSquares(float[] w, int rows, int cols, double[] acc) { throw new UnsupportedOperationException("todo"); }
+    public static void accumulateColumnSumSquares(float[] w, int rows, int cols, double[] acc) {
+        Checks.matrix(w, rows, cols, "w");
+        Checks.length(acc, cols, "acc");
+        for (int i = 0, k = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++, k++) {
+                float x = w[k];
+                if (!Float.isFinite(x)) {
+                    throw Checks.nonFinite("w", x, k, cols);
+                }
+                acc[j] += (double) x * x;
+            }
+        }
+    }
 
     /** c_j = sqrt(sumSquares[j]) + EPS. */
-    public static float[] columnNorms(double[] columnSumSquares) { throw new UnsupportedOperationException("todo"); }
+    public static float[] columnNorms(double[] columnSumSquares) {
+        if (columnSumSquares == null) {
+            throw new IllegalArgumentException("columnSumSquares is null");
+        }
+        float[] c = new float[columnSumSquares.length];
+        for (int j = 0; j < c.length; j++) {
+            double ss = columnSumSquares[j];
+            if (!Double.isFinite(ss) || ss < 0) {
+                throw new IllegalArgumentException("columnSumSquares[" + j + "] = " + ss + ": must be finite and >= 0");
+            }
+            c[j] = norm(ss);
+        }
+        return c;
+    }
 
     /** r_i = ||W[i, :] / c||_2 + EPS for each row of the block. */
-    public static float[] rowNorms(float[] w, int rows, int cols, float[] colNorms) { throw new UnsupportedOperationException("todo"); }
+    public static float[] rowNorms(float[] w, int rows, int cols, float[] colNorms) {
+        Checks.matrix(w, rows, cols, "w");
+        Checks.positiveNorms(colNorms, cols, "colNorms");
+        float[] r = new float[rows];
+        for (int i = 0, k = 0; i < rows; i++) {
+            double ss = 0;
+            for (int j = 0; j < cols; j++, k++) {
+                float x = w[k];
+                if (!Float.isFinite(x)) {
+                    throw Checks.nonFinite("w", x, k, cols);
+                }
+                float scaled = x / colNorms[j];
+                ss += (double) scaled * scaled;
+            }
+            r[i] = norm(ss);
+        }
+        return r;
+    }
 
     /** W_bar[i, j] = W[i, j] / c_j / r_i. */
-    public static float[] normalize(float[] w, int rows, int cols, float[] colNorms, float[] rowNorms) { throw new UnsupportedOperationException("todo"); }
+    public static float[] normalize(float[] w, int rows, int cols, float[] colNorms, float[] rowNorms) {
+        Checks.matrix(w, rows, cols, "w");
+        Checks.positiveNorms(colNorms, cols, "colNorms");
+        Checks.positiveNorms(rowNorms, rows, "rowNorms");
+        float[] out = new float[w.length];
+        for (int i = 0, k = 0; i < rows; i++) {
+            float r = rowNorms[i];
+            for (int j = 0; j < cols; j++, k++) {
+                out[k] = normalized(w[k], colNorms[j], r);
+            }
+        }
+        return out;
+    }
 
     /** The inverse: W[i, j] = r_i * W_bar[i, j] * c_j. */
-    public static float[] denormalize(float[] wBar, int rows, int cols, float[] rowNorms, float[] colNorms) { throw new UnsupportedOperationException("todo"); }
+    public static float[] denormalize(float[] wBar, int rows, int cols, float[] rowNorms, float[] colNorms) {
+        Checks.matrix(wBar, rows, cols, "wBar");
+        Checks.length(rowNorms, rows, "rowNorms");
+        Checks.length(colNorms, cols, "colNorms");
+        float[] out = new float[wBar.length];
+        for (int i = 0, k = 0; i < rows; i++) {
+            float r = rowNorms[i];
+            for (int j = 0; j < cols; j++, k++) {
+                out[k] = r * wBar[k] * colNorms[j];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * One element of W_bar, in the fixed float order every kernel uses (column first, then row, as
+     * the reference's norm_order [0, 1] divides), so importances and losses agree bit for bit.
+     */
+    public static float normalized(float w, float colNorm, float rowNorm) {
+        return w / colNorm / rowNorm;
+    }
+
+    /** sqrt(sum of squares) + EPS, rounded to float once. */
+    private static float norm(double sumSquares) {
+        return (float) (Math.sqrt(sumSquares) + EPS);
+    }
 }

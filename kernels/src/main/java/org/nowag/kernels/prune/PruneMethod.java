@@ -9,5 +9,20 @@ public enum PruneMethod {
     /** W_bar_ij^2 * s_j on NoWag-normalized weights; default group: the whole matrix (NoWag reference). */
     NOWAG_P;
 
-    public SparsityPattern.Group defaultGroup() { throw new UnsupportedOperationException("todo"); }
+    /**
+     * NOWAG_P: the NoWag reference's UnstructuredSparse takes {@code sparse_group = kwargs.get("group", -1)}
+     * and -1 ranks the flattened matrix (src/sparse_compress.py, src/utils/sparse.py generate_mask): the
+     * normalization is what makes rows comparable. MAGNITUDE: one global threshold, as in the reference's
+     * magnitude_unstructured_sparsity (src/utils/sparsity_fns.py). WANDA: per output row, as the Wanda paper.
+     */
+    public SparsityPattern.Group defaultGroup() {
+        switch (this) {
+            case WANDA:
+                return SparsityPattern.Group.ROW;
+            case MAGNITUDE:
+            case NOWAG_P:
+            default:
+                return SparsityPattern.Group.MATRIX;
+        }
+    }
 }

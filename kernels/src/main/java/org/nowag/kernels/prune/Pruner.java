@@ -1,22 +1,103 @@
 package org.nowag.kernels.prune;
 
+import java.util.BitSet;
+
+import org.nowag.kernels.Checks;
+import org.nowag.kernels.loss.ProxyLoss;
+import org.nowag.kernels.norm.NoWagNormalizer;
+
 /**
  * Prunes a row block W [rows, cols] (the whole matrix when the group is MATRIX).
  * colNorms are the NoWag column norms of the WHOLE matrix (from NoWagNormalizer.columnNorms over all blocks);
  * s is the diagonal of X^T X for this layer, length cols, or null for data-free (all ones).
  * Ties in importance: the lower row-major index wins.
+ *
+ * <p>The selection is the NoWag reference's (src/utils/sparse.py, UnstructuredSparse): rank the importances
+ * of a group (whole matrix by default, {@code sparse_group = -1}) in descending order and keep the top k;
+ * for N:M ({@code pattern: [n, m]}, generate_mask_pattern) keep the top n of every m consecutive inputs.
+ * The reference uses an unstable torch.argsort, so its ties are arbitrary; ours are deterministic.
  */
 public final class Pruner {
     private Pruner() {}
 
     public static PruneResult prune(PruneMethod method, SparsityPattern pattern,
                                     float[] w, int rows, int cols, float[] colNorms, float[] s) {
-        throw new UnsupportedOperationException("todo");
+        if (method == null || pattern == null) {
+            throw new IllegalArgumentException("method and pattern must not be null");
+        }
+        Checks.matrix(w, rows, cols, "w");
+        pattern.checkShape(rows, cols);
+        Checks.positiveNorms(colNorms, cols, "colNorms");
+        Checks.activationDiagonal(s, cols);
+        // Row norms are row-local (given the whole matrix's colNorms), so a row block computes its own.
+        float[] rowNorms = NoWagNormalizer.rowNorms(w, rows, cols, colNorms); // also rejects NaN/Inf weights
+        float[] scores = Importance.scores(method, w, rows, cols, colNorms, rowNorms, s);
+        long[] keep = select(pattern, scores, rows, cols);
+        return assemble(w, rows, cols, colNorms, rowNorms, s, keep);
     }
 
     /** Importance of every element (row-major), as the method defines it. */
     public static float[] importance(PruneMethod method, float[] w, int rows, int cols,
                                      float[] colNorms, float[] rowNorms, float[] s) {
-        throw new UnsupportedOperationException("todo");
+        if (method == null) {
+            throw new IllegalArgumentException("method must not be null");
+        }
+        Checks.matrix(w, rows, cols, "w");
+        Checks.finite(w, cols, "w");
+        Checks.positiveNorms(colNorms, cols, "colNorms");
+        Checks.positiveNorms(rowNorms, rows, "rowNorms");
+        Checks.activationDiagonal(s, cols);
+        return Importance.scores(method, w, rows, cols, colNorms, rowNorms, s);
+    }
+
+    /** The keep mask as bit words (bit i = row-major element i), one selection per group of the pattern. */
+    static long[] select(SparsityPattern pattern, float[] scores, int rows, int cols) {
+        long[] keep = new long[(scores.length + 63) >>> 6];
+        TopKSelector selector = new TopKSelector();
+        if (pattern.isNOfM()) {
+            int m = pattern.m();
+            int n = pattern.n();
+            for (int from = 0; from < scores.length; from += m) { // cols % m == 0: groups never cross rows
+                selector.keepTopK(scores, from, from + m, n, keep);
+            }
+        } else if (pattern.group() == SparsityPattern.Group.ROW) {
+            int k = (int) pattern.keptPerGroup(cols);
+            for (int i = 0; i < rows; i++) {
+                selector.keepTopK(scores, i * cols, (i + 1) * cols, k, keep);
+            }
+        } else {
+            int k = (int) pattern.keptPerGroup(scores.length);
+            selector.keepTopK(scores, 0, scores.length, k, keep);
+        }
+        return keep;
+    }
+
+    /**
+     * One pass: kept weights copied bit for bit (no round trip through W_bar), pruned set to +0.0f,
+     * and the three losses accumulated in double in row-major order, term for term as ProxyLoss computes them.
+     */
+    private static PruneResult assemble(float[] w, int rows, int cols, float[] colNorms, float[] rowNorms,
+                                        float[] s, long[] keep) {
+        float[] pruned = new float[w.length];
+        long kept = 0;
+        double proxyLoss = 0;
+        double proxyEnergy = 0;
+        double dataAware = 0;
+        for (int i = 0, k = 0; i < rows; i++) {
+            float r = rowNorms[i];
+            for (int j = 0; j < cols; j++, k++) {
+                float sj = s == null ? 1f : s[j];
+                double energy = ProxyLoss.term(sj, NoWagNormalizer.normalized(w[k], colNorms[j], r));
+                proxyEnergy += energy;
+                if (TopKSelector.get(keep, k)) {
+                    pruned[k] = w[k];
+                    kept++;
+                } else {
+                    proxyLoss += energy;
+                    dataAware += ProxyLoss.term(sj, w[k]);
+                }
+            }
+        }
+        return new PruneResult(pruned, BitSet.valueOf(keep), kept, proxyLoss, proxyEnergy, dataAware);
     }
 }

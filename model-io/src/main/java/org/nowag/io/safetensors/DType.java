@@ -11,8 +11,16 @@ public enum DType {
     public int bytes() { return bytes; }
 
     /** True for F32, F16, BF16. */
-    public boolean isFloatConvertible() { throw new UnsupportedOperationException("todo"); }
+    public boolean isFloatConvertible() { return this == F32 || this == F16 || this == BF16; }
 
     /** Parses the header's dtype string; unknown -> SafetensorsFormatException naming file and dtype. */
-    public static DType parse(String file, String text) throws SafetensorsFormatException { throw new UnsupportedOperationException("todo"); }
+    public static DType parse(String file, String text) throws SafetensorsFormatException {
+        if (text != null) {
+            // Exact match only: the format spells dtypes in upper case, and a lenient parse would hide a corrupt header.
+            for (DType d : values()) {
+                if (d.name().equals(text)) return d;
+            }
+        }
+        throw new SafetensorsFormatException(file, "unknown dtype " + (text == null ? "null" : "'" + text + "'"));
+    }
 }

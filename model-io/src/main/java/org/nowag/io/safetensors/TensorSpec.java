@@ -1,6 +1,7 @@
 package org.nowag.io.safetensors;
 
 import java.io.Serializable;
+import java.util.Objects;
 
 /** A tensor to be written: name, dtype, shape (offsets are assigned by the writer). */
 public final class TensorSpec implements Serializable {
@@ -9,10 +10,20 @@ public final class TensorSpec implements Serializable {
     private final DType dtype;
     private final long[] shape;
 
-    public TensorSpec(String name, DType dtype, long[] shape) { this.name = name; this.dtype = dtype; this.shape = shape.clone(); }
+    public TensorSpec(String name, DType dtype, long[] shape) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.dtype = Objects.requireNonNull(dtype, "dtype");
+        this.shape = shape.clone();
+        // Checked here so a bad spec fails where it is made, not later as a corrupt layout or header.
+        for (long d : this.shape) {
+            if (d < 0) throw new IllegalArgumentException("tensor '" + name + "': negative dimension " + d);
+        }
+        byteSize();
+    }
 
     public String name() { return name; }
     public DType dtype() { return dtype; }
     public long[] shape() { return shape.clone(); }
-    public long byteSize() { long n = dtype.bytes(); for (long d : shape) n *= d; return n; }
+    /** Throws ArithmeticException (at construction) if the size does not fit in a long. */
+    public long byteSize() { long n = dtype.bytes(); for (long d : shape) n = Math.multiplyExact(n, d); return n; }
 }

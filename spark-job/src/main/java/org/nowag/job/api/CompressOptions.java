@@ -1,0 +1,58 @@
+package org.nowag.job.api;
+
+import java.io.Serializable;
+import org.nowag.kernels.prune.SparsityPattern;
+
+/** Everything that defines a compression run. Two runs with equal options on the same input write the same output. */
+public final class CompressOptions implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Linear weights inside transformer blocks: model.layers.N.*_proj.weight (Llama), encoder.layer.N.*.weight (BERT). */
+    public static final String DEFAULT_INCLUDE = ".*\\.layers?\\.\\d+\\..*\\.weight";
+    public static final long DEFAULT_BLOCK_BYTES = 256L << 20;
+    public static final long DEFAULT_SHARD_BYTES = 5_000_000_000L;
+
+    private String model;
+    private String out;
+    private CompressionMethod method = CompressionMethod.NOWAG_P;
+    private SparsityPattern pattern;
+    private String calibration;
+    private String include = DEFAULT_INCLUDE;
+    private long blockBytes = DEFAULT_BLOCK_BYTES;
+    private long maxShardBytes = DEFAULT_SHARD_BYTES;
+    private boolean failAfterParts;
+
+    public String model() { return model; }
+    public CompressOptions model(String v) { model = v; return this; }
+    public String out() { return out; }
+    public CompressOptions out(String v) { out = v; return this; }
+    public CompressionMethod method() { return method; }
+    public CompressOptions method(CompressionMethod v) { method = v; return this; }
+    /** null: the method's default (unstructured 50% over its default group). */
+    public SparsityPattern pattern() {
+        if (pattern != null) return pattern;
+        SparsityPattern.Group group = method.pruneMethod() == null ? SparsityPattern.Group.MATRIX : method.pruneMethod().defaultGroup();
+        return SparsityPattern.unstructured(0.5, group);
+    }
+    public CompressOptions pattern(SparsityPattern v) { pattern = v; return this; }
+    /** Activation statistics (safetensors of per-layer diag(X^T X)); null = data-free. */
+    public String calibration() { return calibration; }
+    public CompressOptions calibration(String v) { calibration = v; return this; }
+    public String include() { return include; }
+    public CompressOptions include(String v) { include = v; return this; }
+    /** Upper bound on one row block as float32, for row-separable patterns. */
+    public long blockBytes() { return blockBytes; }
+    public CompressOptions blockBytes(long v) { blockBytes = v; return this; }
+    public long maxShardBytes() { return maxShardBytes; }
+    public CompressOptions maxShardBytes(long v) { maxShardBytes = v; return this; }
+    /** Fault injection for tests: stop with an error once every part is committed, before shards are written. */
+    public boolean failAfterParts() { return failAfterParts; }
+    public CompressOptions failAfterParts(boolean v) { failAfterParts = v; return this; }
+
+    void validate() {
+        if (model == null || model.isBlank()) throw new IllegalArgumentException("--model is required");
+        if (out == null || out.isBlank()) throw new IllegalArgumentException("--out is required");
+        if (blockBytes < 1) throw new IllegalArgumentException("block size must be positive, got " + blockBytes);
+        if (maxShardBytes < 1) throw new IllegalArgumentException("shard size must be positive, got " + maxShardBytes);
+    }
+}

@@ -1,0 +1,38 @@
+package org.nowag.job.api;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.nowag.kernels.prune.PruneMethod;
+
+/** The methods `compress` offers, by their CLI names. COPY runs the whole pipeline without a kernel: the I/O floor. */
+public enum CompressionMethod {
+    NOWAG_P("nowag-p", PruneMethod.NOWAG_P),
+    WANDA("wanda", PruneMethod.WANDA),
+    MAGNITUDE("magnitude", PruneMethod.MAGNITUDE),
+    COPY("copy", null);
+
+    private final String cliName;
+    private final PruneMethod pruneMethod;
+
+    CompressionMethod(String cliName, PruneMethod pruneMethod) {
+        this.cliName = cliName;
+        this.pruneMethod = pruneMethod;
+    }
+
+    public String cliName() { return cliName; }
+
+    /** null for COPY. */
+    public PruneMethod pruneMethod() { return pruneMethod; }
+
+    public static CompressionMethod parse(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        for (CompressionMethod m : values()) {
+            if (m.cliName.equals(t)) return m;
+        }
+        throw new IllegalArgumentException("unknown method '" + text + "'; choose one of "
+                + Arrays.stream(values()).map(CompressionMethod::cliName).collect(Collectors.joining(", ")));
+    }
+
+    @Override public String toString() { return cliName; }
+}

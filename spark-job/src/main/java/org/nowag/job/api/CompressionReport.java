@@ -1,0 +1,52 @@
+package org.nowag.job.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** report.json: how the output was made (provenance) and what each tensor became. */
+public final class CompressionReport {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public String tool = "nowag-spark " + Version.VERSION;
+    public String model;
+    public String output;
+    public String method;
+    public String pattern;
+    /** "none (data-free)" or the statistics file. */
+    public String calibration;
+    public boolean dataFree;
+    public String fingerprint;
+    public String sparkMaster;
+    public int tensorsCompressed;
+    public int tensorsCopied;
+    public int kernelTasksRun;
+    public int partsReused;
+    public int shardsWritten;
+    public double wallSeconds;
+    /** Kept / total over all compressed tensors. */
+    public double overallSparsity;
+    public double totalProxyLoss;
+    public double totalProxyEnergy;
+    /** Set when this run found the output already complete and did nothing. */
+    public boolean alreadyComplete;
+    public List<TensorReport> tensors = new ArrayList<>();
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static CompressionReport fromJson(String json) throws IOException {
+        return JSON.readValue(json, CompressionReport.class);
+    }
+
+    public TensorReport tensor(String name) {
+        return tensors.stream().filter(t -> t.name.equals(name)).findFirst().orElse(null);
+    }
+}

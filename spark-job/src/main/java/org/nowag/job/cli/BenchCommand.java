@@ -1,0 +1,96 @@
+package org.nowag.job.cli;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.nowag.job.api.CompressOptions;
+import org.nowag.job.api.CompressionMethod;
+import org.nowag.job.api.CompressionReport;
+import org.nowag.job.api.Compressor;
+import org.nowag.job.bench.IoFloor;
+import org.nowag.job.bench.SyntheticLlama;
+import org.nowag.job.spark.SparkContexts;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmark the pruning methods on a generated Llama-shaped BF16 model, as ratios to the I/O floor "
+                + "measured in the same run (a benchmark, not a test: nothing here asserts on time).",
+        footer = {"", "Example:", "  java -jar spark-job/target/nowag-spark.jar bench --size-gb 1 --dir /tmp/nowag-bench"})
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--dir", defaultValue = "nowag-bench", description = "Scratch directory (about 3x the model size). Default: ${DEFAULT-VALUE}.")
+    String dir;
+
+    @Option(names = "--size-gb", defaultValue = "1.0", description = "Approximate model size in GB. Default: ${DEFAULT-VALUE}.")
+    double sizeGb;
+
+    @Option(names = "--methods", defaultValue = "nowag-p,wanda,magnitude", split = ",", description = "Methods to time. Default: ${DEFAULT-VALUE}.")
+    List<String> methods;
+
+    @Option(names = "--master", description = "Spark master. Default: local[*].")
+    String master;
+
+    @Override
+    public Integer call() throws Exception {
+        Configuration conf = new Configuration();
+        Path root = new Path(dir);
+        FileSystem fs = root.getFileSystem(conf);
+        root = fs.makeQualified(root);
+        if (fs.exists(root) && fs.listStatus(root).length > 0) {
+            throw new IllegalArgumentException("bench directory " + root + " is not empty; give a new --dir");
+        }
+        Path model = new Path(root, "model");
+        int layers = SyntheticLlama.layersFor((long) (sizeGb * 1e9));
+        long t0 = System.nanoTime();
+        long bytes = SyntheticLlama.write(fs, model, layers, 500_000_000L, 42);
+        Log.info(String.format("generated %d layers, %.3f GB of BF16 tensors in %.1f s", layers, bytes / 1e9, secs(t0)));
+
+        List<String[]> rows = new ArrayList<>();
+        t0 = System.nanoTime();
+        IoFloor.copyAll(fs, model, new Path(root, "io-floor"));
+        double floor = secs(t0);
+        fs.delete(new Path(root, "io-floor"), true);
+        rows.add(new String[]{"I/O floor (read + write the model's bytes)", fmt(floor), "1.00", "-"});
+
+        try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master)) {
+            Compressor compressor = new Compressor(spark.context, Log::info);
+            double pipeline = time(compressor, fs, model, new Path(root, "out-copy"), CompressionMethod.COPY);
+            rows.add(new String[]{"pipeline, no kernel (--method copy)", fmt(pipeline), fmt(pipeline / floor), "1.00"});
+            for (String m : methods) {
+                double s = time(compressor, fs, model, new Path(root, "out-" + m), CompressionMethod.parse(m));
+                rows.add(new String[]{m + " (default pattern: 50%)", fmt(s), fmt(s / floor), fmt(s / pipeline)});
+            }
+            print(System.out, layers, bytes, spark.context.master(), rows);
+        } finally {
+            fs.delete(root, true);
+        }
+        return 0;
+    }
+
+    private static double time(Compressor compressor, FileSystem fs, Path model, Path out, CompressionMethod method) throws Exception {
+        long t0 = System.nanoTime();
+        CompressionReport r = compressor.run(new CompressOptions().model(model.toString()).out(out.toString()).method(method));
+        double s = secs(t0);
+        Log.info(String.format("%s: %.2f s, %d kernel tasks", method, s, r.kernelTasksRun));
+        fs.delete(out, true);
+        return s;
+    }
+
+    private static void print(PrintStream out, int layers, long bytes, String master, List<String[]> rows) {
+        Runtime rt = Runtime.getRuntime();
+        out.printf("model: synthetic Llama (hidden %d, MLP %d), %d layers, %.3f GB BF16; Spark %s; %d cores; max heap %.1f GiB; %s %s%n",
+                SyntheticLlama.HIDDEN, SyntheticLlama.INTERMEDIATE, layers, bytes / 1e9, master, rt.availableProcessors(),
+                rt.maxMemory() / 1073741824.0, System.getProperty("java.vm.name"), System.getProperty("java.version"));
+        out.printf("| %-44s | %9s | %14s | %19s |%n", "run", "seconds", "x I/O floor", "x pipeline floor");
+        out.printf("|%s|%s|%s|%s|%n", "-".repeat(46), "-".repeat(11), "-".repeat(16), "-".repeat(21));
+        for (String[] r : rows) out.printf("| %-44s | %9s | %14s | %19s |%n", (Object[]) r);
+    }
+
+    private static double secs(long t0) { return (System.nanoTime() - t0) / 1e9; }
+
+    private static String fmt(double v) { return String.format("%.2f", v); }
+}

@@ -1,0 +1,71 @@
+package org.nowag.job.cli;
+
+import java.util.concurrent.Callable;
+import org.nowag.job.api.CompressOptions;
+import org.nowag.job.api.CompressionMethod;
+import org.nowag.job.api.CompressionReport;
+import org.nowag.job.api.Compressor;
+import org.nowag.job.spark.SparkContexts;
+import org.nowag.kernels.prune.SparsityPattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "compress", mixinStandardHelpOptions = true,
+        description = "Compress every linear weight of a safetensors model and write an HF-style model, report.json.",
+        footer = {"", "Examples:",
+                "  nowag compress --model ./llama --out ./llama-p50 --method nowag-p --sparsity 0.5",
+                "  nowag compress --model hdfs:///m/llama --out s3a://bucket/llama-24 --method wanda --pattern 2:4 --calibration stats.safetensors",
+                "A re-run with the same arguments resumes from committed parts; when the output is complete it does nothing."})
+final class CompressCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Input model directory (file:, hdfs://, s3a://).")
+    String model;
+
+    @Option(names = "--out", required = true, description = "Output directory (must not overlap the input).")
+    String out;
+
+    @Option(names = "--method", defaultValue = "nowag-p", description = "nowag-p | wanda | magnitude | copy (no kernel: the I/O floor). Default: ${DEFAULT-VALUE}.")
+    String method;
+
+    @Option(names = "--sparsity", description = "Unstructured sparsity in [0, 1). Default 0.5 when no --pattern is given.")
+    Double sparsity;
+
+    @Option(names = "--pattern", description = "N:M semi-structured pattern along the input dimension, e.g. 2:4 or 4:8.")
+    String pattern;
+
+    @Option(names = "--group", description = "row | matrix: the group an unstructured sparsity is met in. Default: the method's (nowag-p, magnitude: matrix; wanda: row).")
+    String group;
+
+    @Option(names = "--calibration", description = "Activation statistics: safetensors with one diag(X^T X) vector per linear weight. Without it the methods run data-free.")
+    String calibration;
+
+    @Option(names = "--include", description = "Regex of tensor names to compress (2-D float tensors only). Default: ${DEFAULT-VALUE}.",
+            defaultValue = CompressOptions.DEFAULT_INCLUDE)
+    String include;
+
+    @Option(names = "--block-mb", defaultValue = "256", description = "Largest row block one task reads, in MiB of float32. Default: ${DEFAULT-VALUE}.")
+    double blockMb;
+
+    @Option(names = "--shard-mb", defaultValue = "5000", description = "Output shard size limit in MB (10^6 bytes). Default: ${DEFAULT-VALUE}.")
+    double shardMb;
+
+    @Option(names = "--master", description = "Spark master. Default: the one spark-submit gives, else local[*].")
+    String master;
+
+    @Override
+    public Integer call() throws Exception {
+        CompressOptions opts = options();
+        try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master)) {
+            CompressionReport report = new Compressor(spark.context, Log::info).run(opts);
+            ReportTable.print(report, System.out);
+            return 0;
+        }
+    }
+
+    CompressOptions options() {
+        CompressionMethod m = CompressionMethod.parse(method);
+        CompressOptions opts = new CompressOptions().model(model).out(out).method(m).calibration(calibration)
+                .include(include).blockBytes((long) (blockMb * 1048576)).maxShardBytes((long) (shardMb * 1e6));
+        opts.pattern(PatternOptions.pattern(m, sparsity, pattern, group));
+        return opts;
+    }
+}

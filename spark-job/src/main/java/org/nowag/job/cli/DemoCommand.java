@@ -1,0 +1,49 @@
+package org.nowag.job.cli;
+
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.nowag.io.onnx.MiniLmImporter;
+import org.nowag.job.api.CompressOptions;
+import org.nowag.job.api.CompressionMethod;
+import org.nowag.job.api.CompressionReport;
+import org.nowag.job.api.Compressor;
+import org.nowag.job.spark.SparkContexts;
+import org.nowag.kernels.prune.SparsityPattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Import all-MiniLM-L6-v2 and compress it with NoWag-P at 50% on embedded Spark (local[*]).",
+        footer = {"", "Example:", "  java -jar spark-job/target/nowag-spark.jar demo --dir ./nowag-demo"})
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--dir", defaultValue = "nowag-demo", description = "Working directory. Default: ${DEFAULT-VALUE}.")
+    String dir;
+
+    @Option(names = "--master", description = "Spark master. Default: local[*].")
+    String master;
+
+    @Override
+    public Integer call() throws Exception {
+        Configuration conf = new Configuration();
+        Path root = new Path(dir);
+        FileSystem fs = root.getFileSystem(conf);
+        root = fs.makeQualified(root);
+        Path model = new Path(root, "all-MiniLM-L6-v2");
+        if (!fs.exists(new Path(model, "model.safetensors"))) {
+            Log.info("importing all-MiniLM-L6-v2 into " + model);
+            MiniLmImporter.importFromClasspath(fs, model);
+        }
+        Path out = new Path(root, "all-MiniLM-L6-v2-nowag-p50");
+        CompressOptions opts = new CompressOptions().model(model.toString()).out(out.toString())
+                .method(CompressionMethod.NOWAG_P).pattern(SparsityPattern.unstructured(0.5, SparsityPattern.Group.MATRIX));
+        try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master)) {
+            CompressionReport report = new Compressor(spark.context, Log::info).run(opts);
+            ReportTable.print(report, System.out);
+            System.out.println("compressed model: " + out);
+            System.out.println("report:           " + new Path(out, "report.json"));
+            return 0;
+        }
+    }
+}

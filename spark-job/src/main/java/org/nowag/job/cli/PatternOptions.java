@@ -1,0 +1,31 @@
+package org.nowag.job.cli;
+
+import java.util.Locale;
+import org.nowag.job.api.CompressionMethod;
+import org.nowag.kernels.prune.SparsityPattern;
+
+/** Turns --sparsity / --pattern / --group into one SparsityPattern, refusing contradictions. */
+final class PatternOptions {
+    private PatternOptions() {}
+
+    static SparsityPattern pattern(CompressionMethod method, Double sparsity, String pattern, String group) {
+        if (pattern != null && sparsity != null) {
+            throw new IllegalArgumentException("give either --sparsity (unstructured) or --pattern N:M, not both");
+        }
+        if (pattern != null) {
+            if (group != null) throw new IllegalArgumentException("--group applies to --sparsity, not to an N:M --pattern");
+            return SparsityPattern.parse(pattern);
+        }
+        SparsityPattern.Group g;
+        if (group == null) {
+            g = method.pruneMethod() == null ? SparsityPattern.Group.MATRIX : method.pruneMethod().defaultGroup();
+        } else {
+            try {
+                g = SparsityPattern.Group.valueOf(group.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown --group '" + group + "'; choose row or matrix");
+            }
+        }
+        return SparsityPattern.unstructured(sparsity == null ? 0.5 : sparsity, g);
+    }
+}
