@@ -57,8 +57,13 @@ public final class Pruner {
         if (pattern.isNOfM()) {
             int m = pattern.m();
             int n = pattern.n();
-            for (int from = 0; from < scores.length; from += m) { // cols % m == 0: groups never cross rows
-                selector.keepTopK(scores, from, from + m, n, keep);
+            // cols % m == 0, so groups of m consecutive elements never cross a row
+            if (m <= TopKSelector.SMALL_GROUP) {
+                TopKSelector.keepNOfEveryM(scores, 0, scores.length, n, m, keep);
+            } else {
+                for (int from = 0; from < scores.length; from += m) {
+                    selector.keepTopK(scores, from, from + m, n, keep);
+                }
             }
         } else if (pattern.group() == SparsityPattern.Group.ROW) {
             int k = (int) pattern.keptPerGroup(cols);

@@ -13,6 +13,10 @@ import java.util.Arrays;
  * plus the lowest-index elements equal to it until k are kept.
  * The sign bit is masked off so -0.0 ranks as 0.0; NaN must be rejected by the caller (it has no rank).
  *
+ * <p>Speed traps avoided: about half the elements pass any keep test, so a branch on it mispredicts half the
+ * time; the tests are turned into bits arithmetically ((b - a) >>> 31 is 1 iff a > b, exact for keys in
+ * [0, 2^31)), and bits are gathered in a local word and stored once per 64 elements.
+ *
  * <p>Not thread-safe: one instance per thread (it reuses its histograms).
  */
 final class TopKSelector {
@@ -21,12 +25,22 @@ final class TopKSelector {
     private static final int[] LARGE_SHIFTS = {15, 0};
     private static final int[] LARGE_WIDTHS = {16, 15};
     /** From this group size on, one pass over the data costs more than clearing the 16-bit histogram. */
-    private static final int LARGE_GROUP = 1 << 20;
+    static final int DEFAULT_LARGE_GROUP = 1 << 20;
     /** Below this group size a pairwise rank is cheaper than three histogram clears. */
-    private static final int SMALL_GROUP = 32;
+    static final int SMALL_GROUP = 32;
 
+    private final int largeGroup;
     private final int[] rowHistogram = new int[1 << 11];
     private int[] largeHistogram; // allocated on the first large group
+
+    TopKSelector() {
+        this(DEFAULT_LARGE_GROUP);
+    }
+
+    /** @param largeGroup group size from which the two-pass 16-bit histogram is used (tests lower it). */
+    TopKSelector(int largeGroup) {
+        this.largeGroup = largeGroup;
+    }
 
     /** The ordering key of a non-negative score. */
     static int key(float score) {
@@ -42,16 +56,28 @@ final class TopKSelector {
         if (k == 0) {
             return 0;
         }
-        if (k == n) {
-            for (int i = from; i < to; i++) {
-                set(keep, i);
-            }
-            return k;
-        }
         if (n <= SMALL_GROUP) {
             return keepTopKByRank(scores, from, to, k, keep);
         }
-        boolean large = n >= LARGE_GROUP;
+        int threshold;
+        int need;
+        if (k == n) {
+            threshold = -1; // every key is > -1
+            need = 0;
+        } else {
+            long found = kthLargestKey(scores, from, to, k, n >= largeGroup);
+            threshold = (int) (found >>> 32);
+            need = (int) found;
+        }
+        mark(scores, from, to, threshold, need, keep);
+        return k;
+    }
+
+    /**
+     * The k-th largest key (high 32 bits) and how many elements equal to it belong to the top k (low 32 bits),
+     * found digit by digit from the most significant one.
+     */
+    private long kthLargestKey(float[] scores, int from, int to, int k, boolean large) {
         int[] shifts = large ? LARGE_SHIFTS : ROW_SHIFTS;
         int[] widths = large ? LARGE_WIDTHS : ROW_WIDTHS;
         int[] histogram = large ? largeHistogram() : rowHistogram;
@@ -62,10 +88,16 @@ final class TopKSelector {
             int shift = shifts[pass];
             int digitMask = (1 << widths[pass]) - 1;
             Arrays.fill(histogram, 0, digitMask + 1, 0);
-            for (int i = from; i < to; i++) {
-                int key = key(scores[i]);
-                if ((key & prefixMask) == prefix) {
-                    histogram[(key >>> shift) & digitMask]++;
+            if (pass == 0) {
+                for (int i = from; i < to; i++) {
+                    histogram[key(scores[i]) >>> shift]++;
+                }
+            } else {
+                for (int i = from; i < to; i++) {
+                    int key = key(scores[i]);
+                    if ((key & prefixMask) == prefix) { // rarely true after the first pass: well predicted
+                        histogram[(key >>> shift) & digitMask]++;
+                    }
                 }
             }
             int digit = digitMask;
@@ -76,40 +108,67 @@ final class TopKSelector {
             prefix |= digit << shift;
             prefixMask |= digitMask << shift;
         }
-        // prefix is now the k-th largest key; `need` elements equal to it are kept, lowest index first.
-        int threshold = prefix;
+        return ((long) prefix << 32) | need;
+    }
+
+    /** Keeps every key above threshold, and the first `need` keys equal to it. */
+    private static void mark(float[] scores, int from, int to, int threshold, int need, long[] keep) {
+        long word = 0;
         for (int i = from; i < to; i++) {
             int key = key(scores[i]);
-            if (key > threshold) {
-                set(keep, i);
-            } else if (key == threshold && need > 0) {
-                set(keep, i);
+            long bit = (threshold - key) >>> 31; // 1 iff key > threshold
+            if (key == threshold && need > 0) { // rare: only the threshold's ties
+                bit = 1;
                 need--;
             }
+            word |= bit << i; // Java masks the shift count to i & 63
+            if ((i & 63) == 63) {
+                keep[i >>> 6] |= word;
+                word = 0;
+            }
         }
-        return k;
+        if (((to - 1) & 63) != 63) {
+            keep[(to - 1) >>> 6] |= word;
+        }
     }
 
     /**
      * For small groups (an N:M group of 4 or 8): element a is kept iff fewer than k elements beat it,
-     * where b beats a if its key is larger, or equal with a lower index. O(n^2) compares, but branch-free
-     * and on keys held in registers/L1, which for n = 4 or 8 beats any histogram.
+     * where b beats a if its key is larger, or equal with a lower index. O(n^2) compares on keys in L1,
+     * which for n = 4 or 8 beats any histogram.
      */
     static int keepTopKByRank(float[] scores, int from, int to, int k, long[] keep) {
-        for (int a = from; a < to; a++) {
-            int keyA = key(scores[a]);
-            int beaten = 0;
-            for (int b = from; b < a; b++) {
-                beaten += key(scores[b]) >= keyA ? 1 : 0; // equal and earlier: b wins the tie
-            }
-            for (int b = a + 1; b < to; b++) {
-                beaten += key(scores[b]) > keyA ? 1 : 0;
-            }
-            if (beaten < k) {
-                set(keep, a);
+        keepNOfEveryM(scores, from, to, k, to - from, keep);
+        return k;
+    }
+
+    /**
+     * N:M over [from, to) (a multiple of m long): in every run of m consecutive scores keep the n highest,
+     * by the same pairwise rank as {@link #keepTopKByRank}, with one mask store per 64 elements.
+     */
+    static void keepNOfEveryM(float[] scores, int from, int to, int n, int m, long[] keep) {
+        long word = 0;
+        for (int g = from; g < to; g += m) {
+            int end = g + m;
+            for (int a = g; a < end; a++) {
+                int keyA = key(scores[a]);
+                int beaten = 0;
+                for (int b = g; b < a; b++) {
+                    beaten += (keyA - key(scores[b]) - 1) >>> 31; // key_b >= key_a: equal and earlier wins
+                }
+                for (int b = a + 1; b < end; b++) {
+                    beaten += (keyA - key(scores[b])) >>> 31; // key_b > key_a
+                }
+                word |= (long) ((beaten - n) >>> 31) << a; // 1 iff beaten < n
+                if ((a & 63) == 63) {
+                    keep[a >>> 6] |= word;
+                    word = 0;
+                }
             }
         }
-        return k;
+        if (to > from && ((to - 1) & 63) != 63) {
+            keep[(to - 1) >>> 6] |= word;
+        }
     }
 
     private int[] largeHistogram() {
@@ -117,10 +176,6 @@ final class TopKSelector {
             largeHistogram = new int[1 << 16];
         }
         return largeHistogram;
-    }
-
-    static void set(long[] words, int i) {
-        words[i >>> 6] |= 1L << i; // Java masks the shift count to i & 63
     }
 
     static boolean get(long[] words, int i) {
