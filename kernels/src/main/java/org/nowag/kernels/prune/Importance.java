@@ -40,12 +40,17 @@ final class Importance {
             featureNorm[j] = (s == null ? 1f : (float) Math.sqrt(s[j])) + 0.0f;
         }
         float[] out = new float[w.length];
-        for (int i = 0, k = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++, k++) {
-                out[k] = Math.abs(w[k]) * featureNorm[j];
-            }
+        for (int i = 0; i < rows; i++) {
+            wandaRow(w, i * cols, cols, featureNorm, out);
         }
         return out;
+    }
+
+    // Per-row methods: compiled by the JIT after a few rows instead of waiting for on-stack replacement.
+    private static void wandaRow(float[] w, int offset, int cols, float[] featureNorm, float[] out) {
+        for (int j = 0; j < cols; j++) {
+            out[offset + j] = Math.abs(w[offset + j]) * featureNorm[j];
+        }
     }
 
     /**
@@ -58,13 +63,17 @@ final class Importance {
             weight[j] = (s == null ? 1f : s[j]) + 0.0f;
         }
         float[] out = new float[w.length];
-        for (int i = 0, k = 0; i < rows; i++) {
-            float r = rowNorms[i];
-            for (int j = 0; j < cols; j++, k++) {
-                float wb = NoWagNormalizer.normalized(w[k], colNorms[j], r);
-                out[k] = wb * wb * weight[j];
-            }
+        for (int i = 0; i < rows; i++) {
+            nowagPRow(w, i * cols, cols, colNorms, rowNorms[i], weight, out);
         }
         return out;
+    }
+
+    private static void nowagPRow(float[] w, int offset, int cols, float[] colNorms, float r, float[] weight,
+                                  float[] out) {
+        for (int j = 0; j < cols; j++) {
+            float wb = NoWagNormalizer.normalized(w[offset + j], colNorms[j], r);
+            out[offset + j] = wb * wb * weight[j];
+        }
     }
 }

@@ -1,5 +1,6 @@
 package org.nowag.kernels.prune;
 
+import java.util.Arrays;
 import java.util.BitSet;
 
 import org.nowag.kernels.Checks;
@@ -31,8 +32,9 @@ public final class Pruner {
         Checks.activationDiagonal(s, cols);
         // Row norms are row-local (given the whole matrix's colNorms), so a row block computes its own.
         float[] rowNorms = NoWagNormalizer.rowNorms(w, rows, cols, colNorms); // also rejects NaN/Inf weights
-        float[] scores = Importance.scores(method, w, rows, cols, colNorms, rowNorms, s);
-        long[] keep = select(pattern, scores, rows, cols);
+        // The scores are not kept in a local: at 235M elements they are 940 MB the GC may reclaim before
+        // assemble allocates the output.
+        long[] keep = select(pattern, Importance.scores(method, w, rows, cols, colNorms, rowNorms, s), rows, cols);
         return assemble(w, rows, cols, colNorms, rowNorms, s, keep);
     }
 
@@ -83,26 +85,47 @@ public final class Pruner {
      */
     private static PruneResult assemble(float[] w, int rows, int cols, float[] colNorms, float[] rowNorms,
                                         float[] s, long[] keep) {
+        float[] weights = s != null ? s : ones(cols);
         float[] pruned = new float[w.length];
-        long kept = 0;
-        double proxyLoss = 0;
-        double proxyEnergy = 0;
-        double dataAware = 0;
-        for (int i = 0, k = 0; i < rows; i++) {
-            float r = rowNorms[i];
-            for (int j = 0; j < cols; j++, k++) {
-                float sj = s == null ? 1f : s[j];
-                double energy = ProxyLoss.term(sj, NoWagNormalizer.normalized(w[k], colNorms[j], r));
-                proxyEnergy += energy;
-                if (TopKSelector.get(keep, k)) {
-                    pruned[k] = w[k];
-                    kept++;
-                } else {
-                    proxyLoss += energy;
-                    dataAware += ProxyLoss.term(sj, w[k]);
-                }
-            }
+        double[] sums = new double[3]; // proxyLoss, proxyEnergy, dataAwareLoss
+        for (int i = 0; i < rows; i++) {
+            assembleRow(w, i * cols, cols, colNorms, rowNorms[i], weights, keep, pruned, sums);
         }
-        return new PruneResult(pruned, BitSet.valueOf(keep), kept, proxyLoss, proxyEnergy, dataAware);
+        long kept = 0;
+        for (long word : keep) {
+            kept += Long.bitCount(word);
+        }
+        return new PruneResult(pruned, BitSet.valueOf(keep), kept, sums[0], sums[1], sums[2]);
+    }
+
+    /**
+     * Branch-free on the keep bit (about half the bits are set, so a branch would mispredict half the time):
+     * the value is masked, and a pruned-only term is multiplied by (1 - bit), adding an exact +0.0 when kept.
+     */
+    private static void assembleRow(float[] w, int offset, int cols, float[] colNorms, float r, float[] s,
+                                    long[] keep, float[] pruned, double[] sums) {
+        double proxyLoss = sums[0];
+        double proxyEnergy = sums[1];
+        double dataAware = sums[2];
+        for (int j = 0; j < cols; j++) {
+            int k = offset + j;
+            float x = w[k];
+            int bit = (int) (keep[k >>> 6] >>> k) & 1;
+            pruned[k] = Float.intBitsToFloat(Float.floatToRawIntBits(x) & -bit);
+            double energy = ProxyLoss.term(s[j], NoWagNormalizer.normalized(x, colNorms[j], r));
+            double prunedShare = 1 - bit;
+            proxyEnergy += energy;
+            proxyLoss += energy * prunedShare;
+            dataAware += ProxyLoss.term(s[j], x) * prunedShare;
+        }
+        sums[0] = proxyLoss;
+        sums[1] = proxyEnergy;
+        sums[2] = dataAware;
+    }
+
+    private static float[] ones(int n) {
+        float[] v = new float[n];
+        Arrays.fill(v, 1f);
+        return v;
     }
 }

@@ -61,14 +61,53 @@ class TopKSelectorTest {
     }
 
     @Test
+    void twoPassLargeGroupPathEqualsSort() {
+        // The 16 + 15 bit path normally starts at 2^20 elements; a low threshold runs it on small inputs.
+        TopKSelector largePath = new TopKSelector(64);
+        for (int n : new int[] {64, 1000, 20000}) {
+            for (int distinct : new int[] {1, 3, 100000}) {
+                float[] s = scores(n, distinct, n * 13L + distinct);
+                for (int k : new int[] {1, n / 4, n / 2, n - 1, n}) {
+                    long[] words = new long[(n + 63) / 64];
+                    largePath.keepTopK(s, 0, n, k, words);
+                    assertEquals(reference(s, 0, n, k), toBitSet(words), "n=" + n + " distinct=" + distinct + " k=" + k);
+                }
+            }
+        }
+    }
+
+    @Test
+    void nOfEveryMEqualsSortForAnyMAndOffset() {
+        for (int m : new int[] {2, 3, 4, 5, 8, 16}) {
+            for (int from : new int[] {0, 1, 4, 61}) {
+                int groups = 40;
+                float[] s = scores(from + groups * m, 4, m * 100L + from);
+                for (int n = 1; n < m; n++) {
+                    long[] words = new long[(s.length + 63) / 64];
+                    TopKSelector.keepNOfEveryM(s, from, from + groups * m, n, m, words);
+                    BitSet expected = new BitSet();
+                    for (int g = from; g < from + groups * m; g += m) {
+                        SlowReference.keepTopK(s, SlowReference.range(g, g + m), n, expected);
+                    }
+                    assertEquals(expected, toBitSet(words), n + ":" + m + " from " + from);
+                }
+            }
+        }
+    }
+
+    @Test
     void selectionStaysInsideItsRangeAndUsesAbsoluteIndices() {
         float[] s = scores(300, 50, 9);
         TopKSelector selector = new TopKSelector();
-        for (int[] r : new int[][] {{10, 20}, {37, 250}, {0, 300}, {299, 300}}) {
-            int k = (r[1] - r[0]) / 2;
-            long[] words = new long[5];
-            selector.keepTopK(s, r[0], r[1], k, words);
-            assertEquals(reference(s, r[0], r[1], k), toBitSet(words));
+        for (int[] r : new int[][] {{10, 20}, {37, 250}, {0, 300}, {299, 300}, {64, 128}, {63, 129}}) {
+            for (int k : new int[] {(r[1] - r[0]) / 2, r[1] - r[0]}) {
+                long[] words = new long[5];
+                words[4] = 1L << 60; // a bit outside every range: must survive
+                selector.keepTopK(s, r[0], r[1], k, words);
+                BitSet expected = reference(s, r[0], r[1], k);
+                expected.set(4 * 64 + 60);
+                assertEquals(expected, toBitSet(words), r[0] + ".." + r[1] + " k=" + k);
+            }
         }
     }
 
