@@ -172,6 +172,28 @@ class MiniLmCompressionTest {
     }
 
     @Test
+    void wholeMatrixSelectionSplitInRowBlocksEqualsOneBlockPerMatrix() throws IOException {
+        // Kernels test every method this way (BlockedThresholdTest); here the Spark stages, on NoWag-P's default.
+        for (CompressionMethod method : new CompressionMethod[]{CompressionMethod.NOWAG_P}) {
+            SparsityPattern p = SparsityPattern.unstructured(0.5, SparsityPattern.Group.MATRIX);
+            Path whole = tmp.resolve(method + "-whole");
+            CompressionReport one = compress(options(whole, method, p));
+            assertEquals(LINEAR_WEIGHTS, one.kernelTasksRun, "default blocks hold a whole MiniLM matrix");
+            Path blocked = tmp.resolve(method + "-blocked");
+            // 400 KiB blocks: every matrix is split, so its top-k comes from the histogram passes.
+            CompressionReport split = compress(options(blocked, method, p).blockBytes(400 << 10));
+            assertTrue(split.kernelTasksRun > LINEAR_WEIGHTS);
+            Map<String, byte[]> a = Fixtures.rawTensors(whole);
+            Map<String, byte[]> b = Fixtures.rawTensors(blocked);
+            for (String name : a.keySet()) assertArrayEquals(a.get(name), b.get(name), method + " " + name);
+            for (TensorReport t : split.tensors) {
+                assertEquals(p.keptPerGroup(t.numel), t.kept, t.name);
+                assertEquals(one.tensor(t.name).proxyLoss, t.proxyLoss, 1e-9 * t.proxyEnergy, t.name);
+            }
+        }
+    }
+
+    @Test
     void badRequestsFailClearlyAndWriteNothing() {
         Path out = tmp.resolve("never");
         IllegalArgumentException nm = assertThrows(IllegalArgumentException.class,

@@ -38,6 +38,41 @@ public final class Pruner {
         return assemble(w, rows, cols, colNorms, rowNorms, s, keep);
     }
 
+    /**
+     * Importance scores of a row block, with its row norms computed from the block and the whole matrix's colNorms:
+     * what {@link BlockedThreshold}'s histogram passes count.
+     */
+    public static float[] blockScores(PruneMethod method, float[] w, int rows, int cols, float[] colNorms, float[] s) {
+        Checks.matrix(w, rows, cols, "w");
+        Checks.positiveNorms(colNorms, cols, "colNorms");
+        Checks.activationDiagonal(s, cols);
+        float[] rowNorms = NoWagNormalizer.rowNorms(w, rows, cols, colNorms); // also rejects NaN/Inf weights
+        return Importance.scores(method, w, rows, cols, colNorms, rowNorms, s);
+    }
+
+    /**
+     * Prunes one row block of a matrix whose whole-matrix threshold was found by {@link BlockedThreshold}: keeps
+     * scores whose key is above thresholdKey, plus the first equalQuota (row-major) whose key equals it.
+     * With the quota from the blocks before it, the union over blocks equals prune() on the whole matrix.
+     */
+    public static PruneResult pruneAbove(PruneMethod method, float[] w, int rows, int cols, float[] colNorms,
+                                         float[] s, int thresholdKey, long equalQuota) {
+        if (method == null) throw new IllegalArgumentException("method must not be null");
+        if (equalQuota < 0) throw new IllegalArgumentException("equalQuota must be >= 0, got " + equalQuota);
+        Checks.matrix(w, rows, cols, "w");
+        Checks.positiveNorms(colNorms, cols, "colNorms");
+        Checks.activationDiagonal(s, cols);
+        float[] rowNorms = NoWagNormalizer.rowNorms(w, rows, cols, colNorms);
+        float[] scores = Importance.scores(method, w, rows, cols, colNorms, rowNorms, s);
+        long[] keep = new long[(scores.length + 63) >>> 6];
+        long quota = equalQuota;
+        for (int k = 0; k < scores.length; k++) {
+            int key = TopKSelector.key(scores[k]);
+            if (key > thresholdKey || (key == thresholdKey && quota-- > 0)) keep[k >>> 6] |= 1L << k;
+        }
+        return assemble(w, rows, cols, colNorms, rowNorms, s, keep);
+    }
+
     /** Importance of every element (row-major), as the method defines it. */
     public static float[] importance(PruneMethod method, float[] w, int rows, int cols,
                                      float[] colNorms, float[] rowNorms, float[] s) {

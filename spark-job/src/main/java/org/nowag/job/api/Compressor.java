@@ -33,6 +33,7 @@ import org.nowag.job.plan.RowBlock;
 import org.nowag.job.plan.TargetTensor;
 import org.nowag.job.spark.HadoopConfBytes;
 import org.nowag.kernels.norm.NoWagNormalizer;
+import org.nowag.kernels.prune.SparsityPattern;
 
 /**
  * The compress job: plan on the driver from headers, prune row blocks on executors into committed parts, write the
@@ -98,14 +99,18 @@ public final class Compressor {
         List<PruneTask> todo = new ArrayList<>();
         List<PartSummary> reused = new ArrayList<>();
         Map<String, float[]> colNorms = columnNormsForMissingBlocks(plan, out, committed, confBytes);
+        Map<String, WholeMatrixThresholds.Quotas> thresholds = wholeMatrixThresholds(plan, opts, planned.stats,
+                colNorms, out, committed, confBytes);
         for (TargetTensor t : plan.targets) {
             float[] s = planned.stats == null ? null : planned.stats.diagonal(t.name());
+            WholeMatrixThresholds.Quotas q = thresholds.get(t.name());
             for (RowBlock b : t.blocks) {
                 Path part = out.part(t.name(), b.blockIndex, b.blockCount);
                 if (out.isCommitted(committed, part)) {
                     reused.add(PruneTask.readSummary(outFs, part));
                 } else {
-                    todo.add(new PruneTask(b, opts.method(), opts.pattern(), colNorms.get(t.name()), s, part.toString()));
+                    PruneTask task = new PruneTask(b, opts.method(), opts.pattern(), colNorms.get(t.name()), s, part.toString());
+                    todo.add(q == null ? task : task.withThreshold(q.key, q.perBlock[b.blockIndex]));
                 }
             }
         }
@@ -168,6 +173,28 @@ public final class Compressor {
         }
         total.forEach((name, s) -> norms.put(name, NoWagNormalizer.columnNorms(s)));
         return norms;
+    }
+
+    /** Split tensors with a whole-matrix group need the matrix's exact threshold before any block is pruned. */
+    private Map<String, WholeMatrixThresholds.Quotas> wholeMatrixThresholds(CompressionPlan plan, CompressOptions opts,
+            CalibrationStats stats, Map<String, float[]> colNorms, OutputLayout out, Set<Path> committed,
+            Broadcast<byte[]> conf) {
+        SparsityPattern pattern = opts.pattern();
+        if (opts.method().pruneMethod() == null || pattern.isNOfM() || pattern.group() != SparsityPattern.Group.MATRIX) {
+            return Map.of();
+        }
+        List<TargetTensor> split = new ArrayList<>();
+        Map<String, float[]> activations = new HashMap<>();
+        Map<String, Long> kept = new HashMap<>();
+        for (TargetTensor t : plan.targets) {
+            if (t.blocks.size() < 2 || !colNorms.containsKey(t.name())) continue; // whole or fully committed
+            split.add(t);
+            if (stats != null) activations.put(t.name(), stats.diagonal(t.name()));
+            kept.put(t.name(), pattern.keptPerGroup(t.info.numel()));
+        }
+        if (split.isEmpty()) return Map.of();
+        log.accept("whole-matrix threshold for " + split.size() + " tensors split in row blocks (two histogram passes)");
+        return WholeMatrixThresholds.compute(spark, split, opts.method().pruneMethod(), colNorms, activations, kept, conf);
     }
 
     private int writeShards(CompressionPlan plan, OutputLayout out, Broadcast<byte[]> conf) throws IOException {

@@ -35,15 +35,32 @@ public final class PruneTask implements Serializable {
     /** diag(X^T X) of this layer; null = data-free. */
     public final float[] activations;
     public final String partPath;
+    /** For a whole-matrix group split in blocks: the matrix's threshold key and this block's share of its ties. */
+    public final boolean hasThreshold;
+    public final int thresholdKey;
+    public final long equalQuota;
 
     public PruneTask(RowBlock block, CompressionMethod method, SparsityPattern pattern, float[] colNorms,
                      float[] activations, String partPath) {
+        this(block, method, pattern, colNorms, activations, partPath, false, 0, 0);
+    }
+
+    private PruneTask(RowBlock block, CompressionMethod method, SparsityPattern pattern, float[] colNorms,
+                      float[] activations, String partPath, boolean hasThreshold, int thresholdKey, long equalQuota) {
         this.block = block;
         this.method = method;
         this.pattern = pattern;
         this.colNorms = colNorms;
         this.activations = activations;
         this.partPath = partPath;
+        this.hasThreshold = hasThreshold;
+        this.thresholdKey = thresholdKey;
+        this.equalQuota = equalQuota;
+    }
+
+    /** This task, pruning against a whole-matrix threshold found by the histogram passes. */
+    public PruneTask withThreshold(int key, long quota) {
+        return new PruneTask(block, method, pattern, colNorms, activations, partPath, true, key, quota);
     }
 
     public PartSummary run(Configuration conf) throws IOException {
@@ -66,7 +83,9 @@ public final class PruneTask implements Serializable {
             } else {
                 float[] w = in.readRowsAsFloat(block.tensor.name(), block.rowStart, rows);
                 float[] c = colNorms != null ? colNorms : wholeTensorColumnNorms(w, rows, cols);
-                PruneResult r = Pruner.prune(method.pruneMethod(), pattern, w, rows, cols, c, activations);
+                PruneResult r = hasThreshold
+                        ? Pruner.pruneAbove(method.pruneMethod(), w, rows, cols, c, activations, thresholdKey, equalQuota)
+                        : Pruner.prune(method.pruneMethod(), pattern, w, rows, cols, c, activations);
                 encoded = new byte[Math.toIntExact(n * block.tensor.dtype().bytes())];
                 FloatCodec.encode(r.pruned, 0, block.tensor.dtype(), encoded, 0, Math.toIntExact(n));
                 summary.kept = r.keptCount;

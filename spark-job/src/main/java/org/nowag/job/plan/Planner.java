@@ -44,7 +44,7 @@ public final class Planner {
                 throw new IllegalArgumentException("tensor " + t.name() + " " + shapeText(t) + ": " + e.getMessage(), e);
             }
             if (stats != null) stats.checkCovers(t.name(), t.cols());
-            List<RowBlock> blocks = blocks(t, shard, pattern, opts.blockBytes());
+            List<RowBlock> blocks = blocks(t, shard, opts.blockBytes());
             for (RowBlock b : blocks) largest = Math.max(largest, b.floatBytes());
             targets.add(new TargetTensor(t, shard, blocks));
         }
@@ -52,15 +52,16 @@ public final class Planner {
         return new CompressionPlan(targets, sources, layout, fingerprint(model, opts, stats), largest);
     }
 
-    /** MATRIX-group selection ranks the whole matrix, so it is one block; ROW and N:M groups split by rows. */
-    static List<RowBlock> blocks(TensorInfo t, String shard, SparsityPattern pattern, long blockBytes) {
+    /**
+     * Every pattern splits by rows: ROW and N:M groups are row-local, and a whole-matrix group split in several
+     * blocks finds its exact threshold from histogram passes over the blocks (BlockedThreshold).
+     */
+    static List<RowBlock> blocks(TensorInfo t, String shard, long blockBytes) {
         long rowFloatBytes = t.cols() * Float.BYTES;
-        boolean wholeMatrix = !pattern.isNOfM() && pattern.group() == SparsityPattern.Group.MATRIX;
-        long rowsPerBlock = wholeMatrix ? t.rows() : Math.max(1, Math.min(t.rows(), blockBytes / rowFloatBytes));
+        long rowsPerBlock = Math.max(1, Math.min(t.rows(), Math.min(blockBytes, MAX_BLOCK_BYTES) / rowFloatBytes));
         if (rowsPerBlock * rowFloatBytes > MAX_BLOCK_BYTES) {
-            throw new IllegalArgumentException("tensor " + t.name() + " " + shapeText(t) + " is "
-                    + (rowsPerBlock * rowFloatBytes >> 20) + " MiB as float32, more than one task can hold with a "
-                    + "whole-matrix group; use per-row groups (--group row) or an N:M pattern, which split it into row blocks");
+            throw new IllegalArgumentException("tensor " + t.name() + " " + shapeText(t) + ": one row is "
+                    + rowFloatBytes + " bytes as float32, more than one task can hold");
         }
         int count = Math.toIntExact((t.rows() + rowsPerBlock - 1) / rowsPerBlock);
         List<RowBlock> blocks = new ArrayList<>(count);
