@@ -120,4 +120,24 @@ class HandMadeBpeTest {
         Tokenizer t = load(sentencePieceStyle(false), "spm-nofallback.json");
         assertArrayEquals(new int[] {1, 259, 0, 262}, t.encode("éé a"));
     }
+    /** The newer SentencePiece layout: no normalizer, a Metaspace pre-tokenizer and decoder instead. */
+    static ObjectNode metaspaceStyle(String prependScheme) {
+        ObjectNode root = sentencePieceStyle(true);
+        root.remove("normalizer");
+        root.putObject("pre_tokenizer").put("type", "Metaspace").put("replacement", "▁")
+                .put("prepend_scheme", prependScheme).put("split", false);
+        root.putObject("decoder").put("type", "Metaspace").put("replacement", "▁").put("prepend_scheme", prependScheme);
+        return root;
+    }
+
+    @Test
+    void metaspaceFirstPrependsOnlyAtTheStartOfTheInput() throws Exception {
+        // "ab ab" -> "▁ab▁ab" as before. After the added token </s>, "first" adds no ▁: "ab" -> (a,b) -> ab = 263;
+        // "always" adds it: "▁ab" = 264.
+        Tokenizer first = load(metaspaceStyle("first"), "metaspace-first.json");
+        assertArrayEquals(new int[] {1, 264, 264}, first.encode("ab ab"));
+        assertArrayEquals(new int[] {1, 2, 263}, first.encode("</s>ab"));
+        assertArrayEquals(new int[] {1, 2, 264}, load(metaspaceStyle("always"), "metaspace-always.json").encode("</s>ab"));
+        assertEquals("ab ab", first.decode(first.encode("ab ab")));
+    }
 }
