@@ -14,10 +14,12 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nowag.io.fs.AtomicFiles;
 import org.nowag.job.api.CompressOptions;
 import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.api.CompressionReport;
 import org.nowag.job.api.Compressor;
+import org.nowag.job.commit.OutputManifest;
 import org.nowag.kernels.prune.SparsityPattern;
 
 /**
@@ -63,8 +65,12 @@ class StorageEndToEndTest {
             if (PROVENANCE.contains(e.getKey())) continue;  // _SUCCESS: the fingerprint names the input path
             assertArrayEquals(e.getValue(), got.get(e.getKey()), e.getKey() + " differs from the local run");
         }
-        org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path(out, "_staging");
-        assertFalse(staging.getFileSystem(conf).exists(staging), "staging is removed after publishing");
+        org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(out);
+        org.apache.hadoop.fs.FileSystem fs = dir.getFileSystem(conf);
+        assertFalse(fs.exists(new org.apache.hadoop.fs.Path(dir, "_staging")), "staging is removed after publishing");
+        assertEquals(java.util.List.of(), OutputManifest.verify(fs, dir), "every file matches the manifest");
+        // S3 is written without renames (objects appear only when complete); HDFS keeps temp + rename.
+        assertEquals(out.startsWith("s3a:"), AtomicFiles.writesDirectly(fs, dir), "commit scheme for " + out);
     }
 
     @Test
@@ -94,5 +100,31 @@ class StorageEndToEndTest {
         String out = Stores.hdfs() + "/out/s3-hdfs";
         compress(s3Model, out);
         assertSameAsLocal(out);
+    }
+
+    /** A writer that fails after 20 MB (several S3 multipart blocks are already uploaded by then). */
+    static void failingWrite(org.apache.hadoop.fs.Path target) throws IOException {
+        org.apache.hadoop.fs.FileSystem fs = target.getFileSystem(conf);
+        fs.mkdirs(target.getParent());
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () ->
+                AtomicFiles.write(fs, target, out -> {
+                    out.write(new byte[20 << 20]);
+                    throw new IOException("writer failed half-way");
+                }));
+        assertEquals("writer failed half-way", e.getMessage());
+        assertFalse(fs.exists(target), "a failed write leaves no object or file under the target name");
+        for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(target.getParent())) {
+            assertFalse(st.getPath().getName().startsWith(target.getName()), "left behind: " + st.getPath());
+        }
+    }
+
+    @Test
+    void aFailedWriteToS3IsAbortedAndNeverBecomesAnObject() throws IOException {
+        failingWrite(new org.apache.hadoop.fs.Path(Stores.s3(conf) + "/aborted/part.safetensors"));
+    }
+
+    @Test
+    void aFailedWriteToHdfsLeavesNoFile() throws IOException {
+        failingWrite(new org.apache.hadoop.fs.Path(Stores.hdfs() + "/aborted/part.safetensors"));
     }
 }

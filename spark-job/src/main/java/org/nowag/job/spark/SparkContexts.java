@@ -21,6 +21,8 @@ public final class SparkContexts {
             "org.nowag.job.exec.ColumnStatsTask",
             "org.nowag.job.exec.ShardWriteTask",
             "org.nowag.job.exec.ShardSource",
+            "org.nowag.job.exec.DigestTask",
+            "org.nowag.io.fs.FileDigest",
             "org.nowag.io.safetensors.TensorInfo",
             "org.nowag.io.safetensors.TensorSpec",
             "org.nowag.io.safetensors.DType",
