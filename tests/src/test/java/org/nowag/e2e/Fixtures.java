@@ -32,9 +32,9 @@ final class Fixtures {
         return miniLm;
     }
 
-    /** Two local cores, Kryo, as the CLI would configure it. */
+    /** Two local cores, Kryo, as the CLI would configure it; a failed task is retried up to 4 times, as on a cluster. */
     static synchronized JavaSparkContext spark() {
-        if (spark == null) spark = SparkContexts.getOrCreate("local[2]");
+        if (spark == null) spark = SparkContexts.getOrCreate("local[2,4]");
         return spark.context;
     }
 

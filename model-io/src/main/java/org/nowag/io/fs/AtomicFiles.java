@@ -3,11 +3,22 @@ package org.nowag.io.fs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.UUID;
+import org.apache.hadoop.fs.CommonPathCapabilities;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
-/** Attempt-safe writes: write under a unique temporary name beside the target, then rename into place. */
+/**
+ * Attempt-safe writes. Two schemes, chosen per store:
+ * <ul>
+ * <li>file systems with an atomic rename (local, HDFS): write under a unique temporary name beside the target, then
+ * rename into place, so the target name only ever holds a complete file;</li>
+ * <li>object stores (S3A): no atomic rename (a rename is a copy), but an object only becomes visible when its upload
+ * completes. There the target is written directly, and a failed write is aborted (never completed), so the target
+ * name likewise only ever holds a complete object. A killed writer leaves at most an invisible pending upload.</li>
+ * </ul>
+ * Either way the content is a pure function of the task, so two attempts that both write produce the same bytes.
+ */
 public final class AtomicFiles {
     public interface Writer { void write(OutputStream out) throws IOException; }
 
@@ -22,6 +33,9 @@ public final class AtomicFiles {
      * On failure the temp file is deleted and the exception rethrown.
      */
     public static boolean write(FileSystem fs, Path target, Writer writer) throws IOException {
+        if (writesDirectly(fs, target)) {
+            return writeDirect(fs, target, writer);
+        }
         Path parent = target.getParent();
         if (parent == null) {
             throw new IOException("cannot write " + target + ": it has no parent directory");
@@ -50,6 +64,34 @@ public final class AtomicFiles {
             deleteTemp(fs, temp, failure);
             throw failure;
         }
+    }
+
+    /**
+     * True where the store can abort an output stream (S3A declares this): there an object appears only when its
+     * upload completes, so writing the final name directly is safe and a rename (a full copy on S3) is avoided.
+     */
+    public static boolean writesDirectly(FileSystem fs, Path target) throws IOException {
+        return fs.hasPathCapability(target, CommonPathCapabilities.ABORTABLE_STREAM);
+    }
+
+    private static boolean writeDirect(FileSystem fs, Path target, Writer writer) throws IOException {
+        if (fs.exists(target)) {
+            return false;  // another attempt completed it; same bytes by construction
+        }
+        // overwrite = true: a concurrent attempt may complete the same object first; its bytes are ours.
+        FSDataOutputStream out = fs.create(target, true);
+        boolean written = false;
+        try {
+            writer.write(out);
+            written = true;
+        } finally {
+            if (!written) {
+                // Without abort(), close() would complete the upload and publish a truncated object.
+                out.abort();
+            }
+            out.close();
+        }
+        return true;
     }
 
     /** Deletes the temp file; a failure to delete is attached to the original failure rather than hiding it. */

@@ -21,6 +21,7 @@ public final class CompressOptions implements Serializable {
     private long blockBytes = DEFAULT_BLOCK_BYTES;
     private long maxShardBytes = DEFAULT_SHARD_BYTES;
     private boolean failAfterParts;
+    private boolean skipNonFinite;
 
     public String model() { return model; }
     public CompressOptions model(String v) { model = v; return this; }
@@ -45,6 +46,9 @@ public final class CompressOptions implements Serializable {
     public CompressOptions blockBytes(long v) { blockBytes = v; return this; }
     public long maxShardBytes() { return maxShardBytes; }
     public CompressOptions maxShardBytes(long v) { maxShardBytes = v; return this; }
+    /** Tensors holding NaN or infinite weights: false (default) refuses the run; true copies them unchanged. */
+    public boolean skipNonFinite() { return skipNonFinite; }
+    public CompressOptions skipNonFinite(boolean v) { skipNonFinite = v; return this; }
     /** Fault injection for tests: stop with an error once every part is committed, before shards are written. */
     public boolean failAfterParts() { return failAfterParts; }
     public CompressOptions failAfterParts(boolean v) { failAfterParts = v; return this; }

@@ -32,6 +32,10 @@ public final class CompressionReport {
     public double totalProxyEnergy;
     /** Set when this run found the output already complete and did nothing. */
     public boolean alreadyComplete;
+    /** Tensors copied unchanged because they hold NaN or infinite weights (--skip-nonfinite). */
+    public List<String> skippedNonFinite = new ArrayList<>();
+    /** Things the user should know about this output. */
+    public List<String> warnings = new ArrayList<>();
     public List<TensorReport> tensors = new ArrayList<>();
 
     public String toJson() {

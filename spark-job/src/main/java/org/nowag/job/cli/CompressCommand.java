@@ -48,6 +48,9 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--shard-mb", defaultValue = "5000", description = "Output shard size limit in MB (10^6 bytes). Default: ${DEFAULT-VALUE}.")
     double shardMb;
 
+    @Option(names = "--skip-nonfinite", description = "Copy tensors holding NaN or infinite weights unchanged (with a warning in report.json) instead of refusing the run.")
+    boolean skipNonFinite;
+
     @Option(names = "--master", description = "Spark master. Default: the one spark-submit gives, else local[*].")
     String master;
 
@@ -64,7 +67,8 @@ final class CompressCommand implements Callable<Integer> {
     CompressOptions options() {
         CompressionMethod m = CompressionMethod.parse(method);
         CompressOptions opts = new CompressOptions().model(model).out(out).method(m).calibration(calibration)
-                .include(include).blockBytes((long) (blockMb * 1048576)).maxShardBytes((long) (shardMb * 1e6));
+                .include(include).blockBytes((long) (blockMb * 1048576)).maxShardBytes((long) (shardMb * 1e6))
+                .skipNonFinite(skipNonFinite);
         opts.pattern(PatternOptions.pattern(m, sparsity, pattern, group));
         return opts;
     }

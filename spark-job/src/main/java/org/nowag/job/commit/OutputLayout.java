@@ -37,6 +37,14 @@ public final class OutputLayout {
     public Path stagedShard(String name) { return new Path(shardsDir(), name); }
     public Path successMarker() { return new Path(root, "_SUCCESS"); }
     public Path report() { return new Path(root, "report.json"); }
+    public Path manifest() { return new Path(root, OutputManifest.FILE); }
+
+    /** Temp files a killed writer left directly in the output directory (never part of the model). */
+    public void deleteTempLeftovers() throws IOException {
+        for (FileStatus st : fs.listStatus(root)) {
+            if (st.isFile() && st.getPath().getName().contains(AtomicFiles.TEMP_MARKER)) fs.delete(st.getPath(), false);
+        }
+    }
 
     /** Tensor names may hold any character; encoding keeps each in one directory level ('/' and '..' included). */
     public Path part(String tensor, int block, int blockCount) {

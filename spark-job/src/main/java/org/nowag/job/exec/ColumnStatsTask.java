@@ -25,6 +25,11 @@ public final class ColumnStatsTask implements Serializable {
             w = in.readRowsAsFloat(block.tensor.name(), block.rowStart, block.rowCount);
         }
         double[] sums = new double[block.cols()];
+        if (PruneTask.firstNonFinite(w) >= 0) {
+            // Not the kernel's error to raise: the driver names the tensor and decides (refuse or --skip-nonfinite).
+            java.util.Arrays.fill(sums, Double.NaN);
+            return sums;
+        }
         NoWagNormalizer.accumulateColumnSumSquares(w, block.rowCount, block.cols(), sums);
         return sums;
     }

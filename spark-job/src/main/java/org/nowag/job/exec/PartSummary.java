@@ -18,6 +18,10 @@ public final class PartSummary implements Serializable {
     public double seconds;
     public long bytesRead;
     public boolean reused;
+    /** Set when the block holds NaN or infinite weights: no part was written. Then badIndex is the first one. */
+    public boolean nonFinite;
+    public long badIndex = -1;
+    public float badValue;
 
     /** Deterministic facts only, so two attempts at the same block write identical part files. */
     Map<String, String> toMetadata() {

@@ -82,6 +82,14 @@ public final class PruneTask implements Serializable {
                 summary.kept = n;
             } else {
                 float[] w = in.readRowsAsFloat(block.tensor.name(), block.rowStart, rows);
+                int bad = firstNonFinite(w);
+                if (bad >= 0) {
+                    // A kernel on NaN/Inf gives garbage scores; report it and write nothing, the driver decides.
+                    summary.nonFinite = true;
+                    summary.badIndex = block.rowStart * cols + bad;
+                    summary.badValue = w[bad];
+                    return summary;
+                }
                 float[] c = colNorms != null ? colNorms : wholeTensorColumnNorms(w, rows, cols);
                 PruneResult r = hasThreshold
                         ? Pruner.pruneAbove(method.pruneMethod(), w, rows, cols, c, activations, thresholdKey, equalQuota)
@@ -98,10 +106,18 @@ public final class PruneTask implements Serializable {
         TensorSpec spec = new TensorSpec(PART_TENSOR, block.tensor.dtype(), partShape(rows));
         Path part = new Path(partPath);
         FileSystem outFs = part.getFileSystem(conf);
+        FaultInjection.beforeWrite(summary.tensor, outFs, part, encoded);
         AtomicFiles.write(outFs, part, out ->
                 SafetensorsWriter.write(out, List.of(spec), summary.toMetadata(), (s, o) -> o.write(encoded)));
         summary.seconds = (System.nanoTime() - start) / 1e9;
         return summary;
+    }
+
+    static int firstNonFinite(float[] w) {
+        for (int i = 0; i < w.length; i++) {
+            if (!Float.isFinite(w[i])) return i;
+        }
+        return -1;
     }
 
     private long[] partShape(int rows) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.nowag.io.fs.AtomicFiles;
+import org.nowag.io.fs.FileDigest;
 import org.nowag.io.safetensors.SafetensorsFile;
 import org.nowag.io.safetensors.SafetensorsWriter;
 import org.nowag.io.safetensors.TensorSpec;
@@ -33,13 +34,16 @@ public final class ShardWriteTask implements Serializable {
         this.metadata = new LinkedHashMap<>(metadata);
     }
 
-    public long run(Configuration conf) throws IOException {
+    /** Writes the shard and returns its size and SHA-256 (hashed while writing, for the output manifest). */
+    public FileDigest run(Configuration conf) throws IOException {
         Path target = new Path(targetPath);
         Map<String, SafetensorsFile> open = new HashMap<>();
         int[] next = {0};  // the writer asks for tensors in list order
+        FileDigest[] digest = new FileDigest[1];
         try {
-            AtomicFiles.write(target.getFileSystem(conf), target, out ->
-                    SafetensorsWriter.write(out, tensors, metadata, (spec, o) -> {
+            AtomicFiles.write(target.getFileSystem(conf), target, raw -> {
+                FileDigest.Counting out = new FileDigest.Counting(raw);
+                SafetensorsWriter.write(out, tensors, metadata, (spec, o) -> {
                         ShardSource src = sources.get(next[0]++);
                         if (src.isCopy()) {
                             open(open, src.inputShard, conf).copyBytes(spec.name(), 0, spec.byteSize(), o);
@@ -50,11 +54,14 @@ public final class ShardWriteTask implements Serializable {
                                 }
                             }
                         }
-                    }));
+                    });
+                out.close();
+                digest[0] = out.digest(target.getName());
+            });
         } finally {
             for (SafetensorsFile f : open.values()) f.close();
         }
-        return tensors.stream().mapToLong(TensorSpec::byteSize).sum();
+        return digest[0];
     }
 
     private static SafetensorsFile open(Map<String, SafetensorsFile> open, String path, Configuration conf) throws IOException {

@@ -86,6 +86,7 @@ public final class Planner {
         s.append("include=").append(opts.include()).append('\n');
         s.append("blockBytes=").append(opts.blockBytes()).append('\n');
         s.append("maxShardBytes=").append(opts.maxShardBytes()).append('\n');
+        if (opts.skipNonFinite()) s.append("skipNonFinite=true\n");
         s.append("calibration=").append(stats == null ? "none" : stats.fingerprint()).append('\n');
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8));

@@ -24,6 +24,8 @@ public final class SparkContexts {
             "org.nowag.job.exec.ScoreHistogramTask",
             "org.nowag.kernels.prune.BlockedThreshold$Cut",
             "org.nowag.kernels.prune.BlockedThreshold$Threshold",
+            "org.nowag.job.exec.DigestTask",
+            "org.nowag.io.fs.FileDigest",
             "org.nowag.io.safetensors.TensorInfo",
             "org.nowag.io.safetensors.TensorSpec",
             "org.nowag.io.safetensors.DType",

@@ -1,0 +1,130 @@
+package org.nowag.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nowag.io.fs.AtomicFiles;
+import org.nowag.job.api.CompressOptions;
+import org.nowag.job.api.CompressionMethod;
+import org.nowag.job.api.CompressionReport;
+import org.nowag.job.api.Compressor;
+import org.nowag.job.commit.OutputManifest;
+import org.nowag.kernels.prune.SparsityPattern;
+
+/**
+ * compress with input and output on HDFS (MiniDFSCluster) and on S3 (S3Mock through S3A), and across the two: the
+ * output is byte for byte the output of the same run on the local file system.
+ */
+class StorageEndToEndTest {
+    /** Differ by design between stores: report.json records paths and times, the manifest records report.json's hash. */
+    static final java.util.Set<String> PROVENANCE = java.util.Set.of("report.json", "_MANIFEST.json", "_SUCCESS");
+
+    @TempDir static Path tmp;
+    static Configuration conf;
+    static String hdfsModel;
+    static String s3Model;
+    static Map<String, byte[]> reference;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        Path model = Fixtures.miniLm();
+        conf = Fixtures.spark().hadoopConfiguration();
+        URI hdfs = Stores.hdfs();
+        URI s3 = Stores.s3(conf);
+        hdfsModel = hdfs + "/models/minilm";
+        s3Model = s3 + "/models/minilm";
+        Stores.upload(model, new org.apache.hadoop.fs.Path(hdfsModel), conf);
+        Stores.upload(model, new org.apache.hadoop.fs.Path(s3Model), conf);
+        Path local = tmp.resolve("local-out");
+        compress(model.toUri().toString(), local.toUri().toString());
+        reference = Stores.files(new org.apache.hadoop.fs.Path(local.toUri()), conf);
+        assertTrue(reference.containsKey("model.safetensors") && reference.containsKey("_SUCCESS"), reference.keySet().toString());
+    }
+
+    static CompressionReport compress(String model, String out) throws IOException {
+        CompressOptions opts = new CompressOptions().model(model).out(out).method(CompressionMethod.WANDA)
+                .pattern(SparsityPattern.nOfM(2, 4)).blockBytes(1 << 20);
+        return new Compressor(Fixtures.spark(), System.err::println).run(opts);
+    }
+
+    static void assertSameAsLocal(String out) throws IOException {
+        Map<String, byte[]> got = Stores.files(new org.apache.hadoop.fs.Path(out), conf);
+        assertEquals(new TreeSet<>(reference.keySet()), new TreeSet<>(got.keySet()), "the same files as the local run");
+        for (Map.Entry<String, byte[]> e : reference.entrySet()) {
+            if (PROVENANCE.contains(e.getKey())) continue;  // _SUCCESS: the fingerprint names the input path
+            assertArrayEquals(e.getValue(), got.get(e.getKey()), e.getKey() + " differs from the local run");
+        }
+        org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(out);
+        org.apache.hadoop.fs.FileSystem fs = dir.getFileSystem(conf);
+        assertFalse(fs.exists(new org.apache.hadoop.fs.Path(dir, "_staging")), "staging is removed after publishing");
+        assertEquals(java.util.List.of(), OutputManifest.verify(fs, dir), "every file matches the manifest");
+        // S3 is written without renames (objects appear only when complete); HDFS keeps temp + rename.
+        assertEquals(out.startsWith("s3a:"), AtomicFiles.writesDirectly(fs, dir), "commit scheme for " + out);
+    }
+
+    @Test
+    void hdfsToHdfsWritesExactlyTheLocalOutput() throws IOException {
+        String out = Stores.hdfs() + "/out/hdfs-hdfs";
+        CompressionReport r = compress(hdfsModel, out);
+        assertEquals(36, r.tensorsCompressed);
+        assertSameAsLocal(out);
+    }
+
+    @Test
+    void s3ToS3WritesExactlyTheLocalOutput() throws IOException {
+        String out = Stores.s3(conf) + "/out/s3-s3";
+        compress(s3Model, out);
+        assertSameAsLocal(out);
+    }
+
+    @Test
+    void hdfsToS3WritesExactlyTheLocalOutput() throws IOException {
+        String out = Stores.s3(conf) + "/out/hdfs-s3";
+        compress(hdfsModel, out);
+        assertSameAsLocal(out);
+    }
+
+    @Test
+    void s3ToHdfsWritesExactlyTheLocalOutput() throws IOException {
+        String out = Stores.hdfs() + "/out/s3-hdfs";
+        compress(s3Model, out);
+        assertSameAsLocal(out);
+    }
+
+    /** A writer that fails after 20 MB (several S3 multipart blocks are already uploaded by then). */
+    static void failingWrite(org.apache.hadoop.fs.Path target) throws IOException {
+        org.apache.hadoop.fs.FileSystem fs = target.getFileSystem(conf);
+        fs.mkdirs(target.getParent());
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () ->
+                AtomicFiles.write(fs, target, out -> {
+                    out.write(new byte[20 << 20]);
+                    throw new IOException("writer failed half-way");
+                }));
+        assertEquals("writer failed half-way", e.getMessage());
+        assertFalse(fs.exists(target), "a failed write leaves no object or file under the target name");
+        for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(target.getParent())) {
+            assertFalse(st.getPath().getName().startsWith(target.getName()), "left behind: " + st.getPath());
+        }
+    }
+
+    @Test
+    void aFailedWriteToS3IsAbortedAndNeverBecomesAnObject() throws IOException {
+        failingWrite(new org.apache.hadoop.fs.Path(Stores.s3(conf) + "/aborted/part.safetensors"));
+    }
+
+    @Test
+    void aFailedWriteToHdfsLeavesNoFile() throws IOException {
+        failingWrite(new org.apache.hadoop.fs.Path(Stores.hdfs() + "/aborted/part.safetensors"));
+    }
+}
