@@ -21,7 +21,7 @@ import scala.Tuple2;
  * Histograms are summed per tensor by reduceByKey on the executors and the cut is taken there too, so the driver
  * only receives a few numbers per tensor, never a histogram per block.
  */
-final class WholeMatrixThresholds {
+public final class WholeMatrixThresholds {
     /** A tensor's threshold key and, per block in order, how many scores equal to it that block keeps. */
     static final class Quotas {
         final int key;
@@ -95,7 +95,7 @@ final class WholeMatrixThresholds {
     }
 
     /** Ties at the threshold go to the lowest row-major index: fill blocks in order. */
-    static long[] quotas(long[] equalPerBlock, long equalToKeep) {
+    public static long[] quotas(long[] equalPerBlock, long equalToKeep) {
         long[] quota = new long[equalPerBlock.length];
         long remaining = equalToKeep;
         for (int b = 0; b < quota.length; b++) {

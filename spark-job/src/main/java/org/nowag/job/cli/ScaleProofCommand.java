@@ -1,0 +1,89 @@
+package org.nowag.job.cli;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.nowag.job.api.CompressOptions;
+import org.nowag.job.api.CompressionMethod;
+import org.nowag.job.api.Compressor;
+import org.nowag.job.bench.ExecutorProof;
+import org.nowag.job.bench.Llama70bLayout;
+import org.nowag.job.plan.MemoryEstimate;
+import org.nowag.job.plan.RowBlock;
+import org.nowag.job.plan.TargetTensor;
+import org.nowag.kernels.prune.SparsityPattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "scale-proof", mixinStandardHelpOptions = true,
+        description = "Show that Llama-2-70B fits: plan the real 70B layout (sparse files, real headers) for every "
+                + "method, then run layer 0's full-size matrices through the executor tasks under this JVM's heap.",
+        footer = {"", "Example (a 4 GB executor):",
+                "  java -Xmx4g -jar spark-job/target/nowag-spark.jar scale-proof --dir /tmp/llama-2-70b-layout"})
+final class ScaleProofCommand implements Callable<Integer> {
+    @Option(names = "--dir", defaultValue = "llama-2-70b-layout",
+            description = "Where the sparse 70B layout is written (about 1.8 GB on disk: layer 0 is dense). Default: ${DEFAULT-VALUE}.")
+    String dir;
+
+    @Option(names = "--layer-prefix", defaultValue = "model.layers.0.",
+            description = "Tensors given real data and run through the executor tasks. Default: ${DEFAULT-VALUE}.")
+    String densePrefix;
+
+    @Override
+    public Integer call() throws Exception {
+        java.nio.file.Path local = java.nio.file.Path.of(dir).toAbsolutePath();
+        if (!Files.exists(local.resolve("model.safetensors.index.json"))) {
+            Log.info("writing the Llama-2-70B layout (sparse, " + densePrefix + "* dense) into " + local);
+            Llama70bLayout.write(local, name -> name.startsWith(densePrefix), 70);
+        }
+        Configuration conf = new Configuration();
+        String model = local.toUri().toString();
+        Path parts = new Path(local.resolve("proof-parts").toUri());
+        // The high-water mark counts garbage not yet collected, so it nears -Xmx whatever the live set; the proof is
+        // that every task completes under the given -Xmx.
+        System.out.printf("executor heap (-Xmx): %.2f GiB; %d cores%n", Runtime.getRuntime().maxMemory() / 1073741824.0,
+                Runtime.getRuntime().availableProcessors());
+        System.out.printf("| %-32s | %7s | %11s | %14s | %15s | %12s | %15s | %9s |%n", "method", "tasks", "driver heap",
+                "largest task", "estimate (MiB)", "layer-0 runs", "heap high-water", "seconds");
+        for (CompressOptions opts : configurations(model)) {
+            System.gc();
+            long before = usedHeap();
+            Compressor.PlannedRun run = Compressor.plan(opts, conf);
+            long driver = Math.max(0, usedHeap() - before);
+            long largest = 0;
+            for (TargetTensor t : run.plan.targets) {
+                for (RowBlock b : t.blocks) largest = Math.max(largest, MemoryEstimate.pruneTaskBytes(t.info, b.rowCount));
+            }
+            int tasks = run.plan.blockCount();
+            List<TargetTensor> dense = run.plan.targets.stream().filter(t -> t.name().startsWith(densePrefix))
+                    .collect(Collectors.toList());
+            ExecutorProof.Result r = ExecutorProof.run(dense, opts, parts, conf);
+            System.out.printf("| %-32s | %7d | %7.1f MiB | %10.1f MiB | %15.1f | %12d | %11.1f MiB | %9.1f |%n",
+                    opts.method() + " " + opts.pattern(), tasks, driver / 1048576.0, largest / 1048576.0,
+                    r.largestEstimate / 1048576.0, r.tasks, r.peakHeapBytes / 1048576.0, r.seconds);
+        }
+        FileSystem.getLocal(conf).delete(parts, true);
+        return 0;
+    }
+
+    private static List<CompressOptions> configurations(String model) {
+        return List.of(
+                options(model, CompressionMethod.NOWAG_P, SparsityPattern.unstructured(0.5, SparsityPattern.Group.MATRIX)),
+                options(model, CompressionMethod.NOWAG_P, SparsityPattern.nOfM(2, 4)),
+                options(model, CompressionMethod.WANDA, SparsityPattern.unstructured(0.5, SparsityPattern.Group.ROW)),
+                options(model, CompressionMethod.MAGNITUDE, SparsityPattern.unstructured(0.5, SparsityPattern.Group.MATRIX)));
+    }
+
+    private static CompressOptions options(String model, CompressionMethod method, SparsityPattern pattern) {
+        return new CompressOptions().model(model).out("unused").method(method).pattern(pattern);
+    }
+
+    private static long usedHeap() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}
