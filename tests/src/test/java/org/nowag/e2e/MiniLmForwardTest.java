@@ -95,6 +95,7 @@ class MiniLmForwardTest {
     @Test
     void relatedSentencesScoreAbout064() {
         double c = cosine(CAT, KITTEN);
+        System.out.printf(Locale.ROOT, "MiniLM cosine(cat, kitten) = %.4f%n", c);
         assertTrue(c > 0.62 && c < 0.66, "cosine(cat, kitten) = " + c + ", published model gives 0.641");
     }
 
@@ -103,6 +104,7 @@ class MiniLmForwardTest {
         double c = cosine(STOCKS, CAT);
         assertTrue(c < 0.2, "cosine(stocks, cat) = " + c);
         double k = cosine(STOCKS, KITTEN);
+        System.out.printf(Locale.ROOT, "MiniLM cosine(stocks, cat) = %.4f, cosine(stocks, kitten) = %.4f%n", c, k);
         assertTrue(k < 0.2, "cosine(stocks, kitten) = " + k);
         assertTrue(cosine(CAT, KITTEN) > c + 0.4, "related pair scores far above the unrelated one");
     }
@@ -118,25 +120,32 @@ class MiniLmForwardTest {
         other[5] = ids("dog")[1];
         float[] alone = encoder.sentenceEmbeddings(TokenBatch.of(other))[0];
 
-        int batch = 8;
+        int batch = 4;
         int[][] sequences = new int[batch][];
-        for (int s = 0; s < batch; s++) sequences[s] = s == 3 ? other : seq;
+        for (int s = 0; s < batch; s++) sequences[s] = s == 1 ? other : seq;
         encoder.sentenceEmbeddings(TokenBatch.of(sequences)); // warm-up
-        int runs = 3;
+        int runs = 2;
+        // Process CPU time as well as wall time: on a shared, loaded machine the wall figure mostly measures the queue.
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         float[][] e = null;
         for (int r = 0; r < runs; r++) e = encoder.sentenceEmbeddings(TokenBatch.of(sequences));
         double seconds = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "MiniLM forward: %d x %d tokens, %d runs, %.2f s, %.0f tokens/s%n",
-                batch, 128, runs, seconds, runs * batch * 128 / seconds);
+        double cpuSeconds = (os.getProcessCpuTime() - cpu0) / 1e9;
+        System.out.printf(Locale.ROOT, "MiniLM forward: %d x %d tokens, %d runs, %.2f s wall, %.0f tokens/s; "
+                        + "%.2f s process CPU, %.0f tokens per CPU-second; load average %.1f%n",
+                batch, 128, runs, seconds, runs * batch * 128 / seconds, cpuSeconds, runs * batch * 128 / cpuSeconds,
+                os.getSystemLoadAverage());
 
         for (float[] v : e) {
             double n = 0;
             for (float x : v) n += (double) x * x;
             assertEquals(1.0, n, 1e-5);
         }
-        assertArrayEquals(alone, e[3], 1e-5f);
-        assertArrayEquals(e[0], e[7], 1e-6f);
-        assertTrue(SentencePooling.cosine(e[0], e[3]) < 0.99999, "one changed token changes the embedding");
+        assertArrayEquals(alone, e[1], 1e-5f);
+        assertArrayEquals(e[0], e[batch - 1], 1e-6f);
+        assertTrue(SentencePooling.cosine(e[0], e[1]) < 0.99999, "one changed token changes the embedding");
     }
 }

@@ -89,7 +89,10 @@ final class Attention {
                 if (j > last || maskedKey[j]) {
                     x[base + j] = 0f;
                 } else {
-                    float e = (float) Math.exp((x[base + j] - max) * scale);
+                    // Below exp(-87) a float weight would be subnormal: flush it to 0, since subnormal operands
+                    // slow the next GEMM down by orders of magnitude and are 0 after the sum anyway.
+                    double z = (x[base + j] - max) * scale;
+                    float e = z < -87.0 ? 0f : (float) Math.exp(z);
                     x[base + j] = e;
                     sum += e;
                 }
