@@ -11,7 +11,13 @@ import picocli.CommandLine.Command;
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class NowagCli {
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code = run(args);
+        // Databricks JAR jobs must not call System.exit (the cluster's JVM is shared): return, or fail by throwing.
+        if (System.getenv("DATABRICKS_RUNTIME_VERSION") != null) {
+            if (code != 0) throw new IllegalStateException("nowag exited with code " + code + "; see the message above");
+            return;
+        }
+        System.exit(code);
     }
 
     /** Runs a command line and returns its exit code (tests and notebooks call this without exiting the JVM). */
