@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Import all-MiniLM-L6-v2 and compress it with NoWag-P at 50% on embedded Spark (local[*]).",
+        description = "Import all-MiniLM-L6-v2 and compress it with NoWag-P at 50%% on embedded Spark (local[*]).",
         footer = {"", "Example:", "  java -jar spark-job/target/nowag-spark.jar demo --dir ./nowag-demo"})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = "nowag-demo", description = "Working directory. Default: ${DEFAULT-VALUE}.")
