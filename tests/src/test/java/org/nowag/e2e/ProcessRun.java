@@ -18,9 +18,17 @@ final class ProcessRun {
     }
 
     static ProcessRun run(Path dir, List<String> command, long timeoutSeconds) throws IOException, InterruptedException {
+        return run(dir, command, java.util.Map.of(), timeoutSeconds);
+    }
+
+    /** With {@code env} added to this JVM's environment. */
+    static ProcessRun run(Path dir, List<String> command, java.util.Map<String, String> env, long timeoutSeconds)
+            throws IOException, InterruptedException {
         Path log = Files.createTempFile(Path.of(System.getProperty("java.io.tmpdir")), "process", ".log");
         try {
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(env);
+            Process p = builder.directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
