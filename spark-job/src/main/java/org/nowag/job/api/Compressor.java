@@ -122,6 +122,7 @@ public final class Compressor {
         publish(planned, plan, out, report, opts);
         report.wallSeconds = (System.nanoTime() - started) / 1e9;
         out.writeText(out.report(), report.toJson());
+        out.writeText(new Path(out.root(), "report.html"), org.nowag.job.report.HtmlReport.render(report));
         out.writeText(out.successMarker(), plan.fingerprint);
         outFs.delete(out.staging(), true);
         log.accept("wrote " + outPath + " (report: " + out.report() + ")");

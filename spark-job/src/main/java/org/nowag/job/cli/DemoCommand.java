@@ -46,6 +46,7 @@ final class DemoCommand implements Callable<Integer> {
             ReportTable.print(report, System.out);
             System.out.println("compressed model: " + out);
             System.out.println("report:           " + new Path(out, "report.json"));
+            System.out.println("report page:      " + new Path(out, "report.html"));
             return 0;
         }
     }
