@@ -3,7 +3,7 @@
 Needs apache-airflow-providers-apache-spark and a Spark connection (default: spark_default) whose host is the
 cluster's master (yarn, k8s://..., spark://...). The jar must be readable by spark-submit (a local path on the
 Airflow worker, hdfs:// or s3a://). `calibrate` and `evaluate` are planned commands of the same jar (see the
-project README); until they land, the DAG's compress task runs on its own with --calibration removed.
+project README); until they land, keep only the compress task and drop its --calibration argument.
 """
 from datetime import datetime, timedelta
 import os
