@@ -164,7 +164,9 @@ public final class Compressor {
         List<String> published = publish(planned, plan, out, report, opts);
         report.wallSeconds = (System.nanoTime() - started) / 1e9;
         out.writeText(out.report(), report.toJson());
+        out.writeText(new Path(out.root(), "report.html"), org.nowag.job.report.HtmlReport.render(report));
         published.add(out.report().getName());
+        published.add("report.html");
         // The manifest, then _SUCCESS, last: a reader that sees _SUCCESS finds a complete manifest beside it.
         out.writeText(out.manifest(), OutputManifest.toJson(plan.fingerprint,
                 digests(plan, out, published, shardDigests, confBytes)));

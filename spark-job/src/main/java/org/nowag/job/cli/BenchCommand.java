@@ -13,6 +13,7 @@ import org.nowag.job.api.CompressionReport;
 import org.nowag.job.api.Compressor;
 import org.nowag.job.bench.IoFloor;
 import org.nowag.job.bench.SyntheticLlama;
+import org.nowag.job.progress.Progress;
 import org.nowag.job.spark.SparkContexts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,6 +36,7 @@ final class BenchCommand implements Callable<Integer> {
     String master;
 
     @Override
+    @SuppressWarnings("try") // the progress line only needs to live as long as the command
     public Integer call() throws Exception {
         Configuration conf = new Configuration();
         Path root = new Path(dir);
@@ -56,7 +58,8 @@ final class BenchCommand implements Callable<Integer> {
         fs.delete(new Path(root, "io-floor"), true);
         rows.add(new String[]{"I/O floor (read + write the model's bytes)", fmt(floor), "1.00", "-"});
 
-        try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master)) {
+        try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master);
+             Progress progress = Progress.onTerminal(spark.context)) {
             Compressor compressor = new Compressor(spark.context, Log::info);
             double pipeline = time(compressor, fs, model, new Path(root, "out-copy"), CompressionMethod.COPY);
             rows.add(new String[]{"pipeline, no kernel (--method copy)", fmt(pipeline), fmt(pipeline / floor), "1.00"});

@@ -5,6 +5,7 @@ import org.nowag.job.api.CompressOptions;
 import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.api.CompressionReport;
 import org.nowag.job.api.Compressor;
+import org.nowag.job.progress.Progress;
 import org.nowag.job.spark.SparkContexts;
 import org.nowag.kernels.prune.SparsityPattern;
 import picocli.CommandLine.Command;
@@ -55,9 +56,11 @@ final class CompressCommand implements Callable<Integer> {
     String master;
 
     @Override
+    @SuppressWarnings("try") // the progress line only needs to live as long as the command
     public Integer call() throws Exception {
         CompressOptions opts = options();
-        try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master)) {
+        try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master);
+             Progress progress = Progress.onTerminal(spark.context)) {
             CompressionReport report = new Compressor(spark.context, Log::info).run(opts);
             ReportTable.print(report, System.out);
             return 0;

@@ -9,13 +9,14 @@ import org.nowag.job.api.CompressOptions;
 import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.api.CompressionReport;
 import org.nowag.job.api.Compressor;
+import org.nowag.job.progress.Progress;
 import org.nowag.job.spark.SparkContexts;
 import org.nowag.kernels.prune.SparsityPattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Import all-MiniLM-L6-v2 and compress it with NoWag-P at 50% on embedded Spark (local[*]).",
+        description = "Import all-MiniLM-L6-v2 and compress it with NoWag-P at 50%% on embedded Spark (local[*]).",
         footer = {"", "Example:", "  java -jar spark-job/target/nowag-spark.jar demo --dir ./nowag-demo"})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = "nowag-demo", description = "Working directory. Default: ${DEFAULT-VALUE}.")
@@ -25,6 +26,7 @@ final class DemoCommand implements Callable<Integer> {
     String master;
 
     @Override
+    @SuppressWarnings("try") // the progress line only needs to live as long as the command
     public Integer call() throws Exception {
         Configuration conf = new Configuration();
         Path root = new Path(dir);
@@ -38,11 +40,13 @@ final class DemoCommand implements Callable<Integer> {
         Path out = new Path(root, "all-MiniLM-L6-v2-nowag-p50");
         CompressOptions opts = new CompressOptions().model(model.toString()).out(out.toString())
                 .method(CompressionMethod.NOWAG_P).pattern(SparsityPattern.unstructured(0.5, SparsityPattern.Group.MATRIX));
-        try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master)) {
+        try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master);
+             Progress progress = Progress.onTerminal(spark.context)) {
             CompressionReport report = new Compressor(spark.context, Log::info).run(opts);
             ReportTable.print(report, System.out);
             System.out.println("compressed model: " + out);
             System.out.println("report:           " + new Path(out, "report.json"));
+            System.out.println("report page:      " + new Path(out, "report.html"));
             return 0;
         }
     }

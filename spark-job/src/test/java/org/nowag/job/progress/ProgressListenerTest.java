@@ -1,0 +1,76 @@
+package org.nowag.job.progress;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The listener's counting and drawing, fed events by hand with a hand-moved clock (no sleeping, no wall time). */
+class ProgressListenerTest {
+    long now;
+    final List<String> updates = new ArrayList<>();
+    final List<String> finished = new ArrayList<>();
+    final ProgressSink sink = new ProgressSink() {
+        @Override public void update(String line) { updates.add(line); }
+        @Override public void finish(String line) { finished.add(line); }
+    };
+    final ProgressListener listener = new ProgressListener(sink, () -> now, 1_000_000_000L);
+
+    @Test
+    void countsSuccessfulTasksOfAllStagesOfTheJobUnderItsDescription() {
+        listener.jobStarted("nowag compress: nowag-p on 4 blocks");
+        listener.stageSubmitted(4);
+        for (int i = 0; i < 4; i++) {
+            now += 2_000_000_000L;
+            listener.taskEnded(true);
+        }
+        listener.jobEnded();
+        assertEquals("nowag compress: 0/4 tasks (0%), -- tasks/s, ETA --", updates.get(0));
+        assertEquals("nowag compress: 1/4 tasks (25%), 0.50 tasks/s, ETA 6s", updates.get(1));
+        assertEquals(List.of("nowag compress: 4/4 tasks (100%), 0.50 tasks/s, ETA 0s"), finished);
+    }
+
+    @Test
+    void updatesAreThrottledToTheIntervalButStagesAndJobEndsAlwaysDraw() {
+        listener.jobStarted("nowag write shards: 3");
+        listener.stageSubmitted(10);
+        for (int i = 0; i < 10; i++) {
+            now += 100_000_000L;  // 10 tasks in 1 s: one update in between at most
+            listener.taskEnded(true);
+        }
+        assertEquals(2, updates.size(), updates.toString());
+        assertEquals("nowag write shards: 10/10 tasks (100%), 10 tasks/s, ETA 0s", updates.get(1));
+        listener.jobEnded();
+        assertEquals(1, finished.size());
+    }
+
+    @Test
+    void failedAttemptsAreCountedApartFromDoneTasks() {
+        listener.jobStarted(null);
+        listener.stageSubmitted(2);
+        now += 2_000_000_000L;
+        listener.taskEnded(false);
+        now += 2_000_000_000L;
+        listener.taskEnded(true);
+        listener.jobEnded();
+        assertEquals(List.of("spark: 1/2 tasks (50%), 0.25 tasks/s, ETA 4s, 1 failed attempt (retried)"), finished);
+    }
+
+    @Test
+    void eachJobStartsANewCountAndAJobWithoutTasksDrawsNothing() {
+        listener.jobStarted("a: first");
+        listener.stageSubmitted(1);
+        now += 1_000_000_000L;
+        listener.taskEnded(true);
+        listener.jobEnded();
+        listener.jobStarted("b: second");
+        listener.jobEnded();
+        listener.jobStarted("c: third");
+        listener.stageSubmitted(2);
+        listener.jobEnded();
+        assertEquals(List.of("a: 1/1 tasks (100%), 1.00 tasks/s, ETA 0s", "c: 0/2 tasks (0%), -- tasks/s, ETA --"), finished);
+        assertTrue(updates.stream().noneMatch(l -> l.startsWith("b")));
+    }
+}
