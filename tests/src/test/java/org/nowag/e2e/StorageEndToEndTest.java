@@ -27,8 +27,8 @@ import org.nowag.kernels.prune.SparsityPattern;
  * output is byte for byte the output of the same run on the local file system.
  */
 class StorageEndToEndTest {
-    /** Differ by design between stores: report.json records paths and times, the manifest records report.json's hash. */
-    static final java.util.Set<String> PROVENANCE = java.util.Set.of("report.json", "_MANIFEST.json", "_SUCCESS");
+    /** Differ by design between stores: the reports record paths and times, the manifest records their hashes. */
+    static final java.util.Set<String> PROVENANCE = java.util.Set.of("report.json", "report.html", "_MANIFEST.json", "_SUCCESS");
 
     @TempDir static Path tmp;
     static Configuration conf;

@@ -23,8 +23,8 @@ import picocli.CommandLine.Option;
 @Command(name = "scale-proof", mixinStandardHelpOptions = true,
         description = "Show that Llama-2-70B fits: plan the real 70B layout (sparse files, real headers) for every "
                 + "method, then run layer 0's full-size matrices through the executor tasks under this JVM's heap.",
-        footer = {"", "Example (a 4 GB executor):",
-                "  java -Xmx4g -jar spark-job/target/nowag-spark.jar scale-proof --dir /tmp/llama-2-70b-layout"})
+        footer = {"", "Example (the heap under test is the JVM's: JAVA_TOOL_OPTIONS=-Xmx2g proves a 2 GiB executor):",
+                "  java -jar spark-job/target/nowag-spark.jar scale-proof --dir /tmp/llama-2-70b-layout"})
 final class ScaleProofCommand implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = "llama-2-70b-layout",
             description = "Where the sparse 70B layout is written (about 1.8 GB on disk: layer 0 is dense). Default: ${DEFAULT-VALUE}.")
