@@ -68,12 +68,23 @@ public final class VqTensors {
 
     /** The four tensor specs in file order, named after the dense weight. */
     public List<TensorSpec> specs(String weight) {
+        return specs(weight, rows, cols, dim, codebookSize(), floatType);
+    }
+
+    /** The specs a [rows, cols] weight quantized with k centroids of dimension dim will have (planning, no data). */
+    public static List<TensorSpec> specs(String weight, long rows, long cols, int dim, int k, DType floatType) {
+        long count = rows * cols / dim;
         List<TensorSpec> specs = new ArrayList<>();
-        specs.add(new TensorSpec(weight + CODES, DType.U8, new long[] {CodePacking.packedBytes(codes.length, codeBits())}));
-        specs.add(new TensorSpec(weight + CODEBOOK, floatType, new long[] {codebookSize(), dim}));
+        specs.add(new TensorSpec(weight + CODES, DType.U8, new long[] {CodePacking.packedBytes(count, codeBits(k))}));
+        specs.add(new TensorSpec(weight + CODEBOOK, floatType, new long[] {k, dim}));
         specs.add(new TensorSpec(weight + ROW_NORMS, floatType, new long[] {rows}));
         specs.add(new TensorSpec(weight + COL_NORMS, floatType, new long[] {cols}));
         return specs;
+    }
+
+    /** True for any of the four VQ tensor names. */
+    public static boolean isVqTensor(String name) {
+        return name.endsWith(CODES) || name.endsWith(CODEBOOK) || name.endsWith(ROW_NORMS) || name.endsWith(COL_NORMS);
     }
 
     /** The bytes of one of the four tensors, by the suffix of its name. */
