@@ -42,12 +42,21 @@ public final class NoWagVq {
 
         float[] q = VqDecoder.normalized(km.codes, codebook, d, rows, cols);
         double proxyLoss = ProxyLoss.normalized(wBar, q, rows, cols, s);
-        double proxyEnergy = ProxyLoss.normalized(wBar, new float[wBar.length], rows, cols, s);
+        double proxyEnergy = energy(wBar, cols, s);
         VqResult partial = new VqResult(rows, cols, d, km.codes, codebook, r, c, config.halfStorage, km, proxyLoss,
                 proxyEnergy, 0);
         double dataAware = ProxyLoss.dataAware(w, partial.wHat(), rows, cols, s);
         return new VqResult(rows, cols, d, km.codes, codebook, r, c, config.halfStorage, km, proxyLoss, proxyEnergy,
                 dataAware);
+    }
+
+    /** sum s_j W_bar_ij^2 (the loss of an all-zero Q), same terms as ProxyLoss without a zero matrix in memory. */
+    private static double energy(float[] wBar, int cols, float[] s) {
+        double sum = 0;
+        for (int k = 0; k < wBar.length; k++) {
+            sum += ProxyLoss.term(s == null ? 1f : s[k % cols], wBar[k]);
+        }
+        return sum;
     }
 
     private static float[] ones(int n) {
