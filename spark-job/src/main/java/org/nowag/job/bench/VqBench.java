@@ -39,12 +39,17 @@ public final class VqBench {
         return w;
     }
 
-    /** Timings of one assignment step on a rows x cols matrix: [GEMM-only seconds, whole-step seconds, flops]. */
+    /**
+     * Timings of one assignment step on the rows * cols / d subvectors of a rows x cols matrix: [GEMM-only seconds,
+     * whole-step seconds, flops]. Only the count of subvectors matters to the cost, so a d_in that d does not divide
+     * (4096 with d = 6) still times the same-sized step; the weights are all ones.
+     */
     public static double[] assignmentStep(int rows, int cols, int d, int k, long seed) {
         float[] data = gaussian(rows, cols, seed);
-        float[] weights = new float[cols];
+        float[] weights = new float[d];
         java.util.Arrays.fill(weights, 1f);
-        return WeightedKMeansProbe.timeAssignment(data, d, weights, cols / d, k, seed);
+        int usable = rows * cols / d * d;
+        return WeightedKMeansProbe.timeAssignment(java.util.Arrays.copyOf(data, usable), d, weights, 1, k, seed);
     }
 
     public static VqResult wholeMatrix(int rows, int cols, VqConfig cfg) {
