@@ -2,6 +2,7 @@ package org.nowag.job.api;
 
 import java.io.Serializable;
 import org.nowag.kernels.prune.SparsityPattern;
+import org.nowag.kernels.vq.VqConfig;
 
 /** Everything that defines a compression run. Two runs with equal options on the same input write the same output. */
 public final class CompressOptions implements Serializable {
@@ -22,6 +23,7 @@ public final class CompressOptions implements Serializable {
     private long maxShardBytes = DEFAULT_SHARD_BYTES;
     private boolean failAfterParts;
     private boolean skipNonFinite;
+    private VqConfig vq = VqConfig.defaults();
 
     public String model() { return model; }
     public CompressOptions model(String v) { model = v; return this; }
@@ -52,6 +54,10 @@ public final class CompressOptions implements Serializable {
     /** Fault injection for tests: stop with an error once every part is committed, before shards are written. */
     public boolean failAfterParts() { return failAfterParts; }
     public CompressOptions failAfterParts(boolean v) { failAfterParts = v; return this; }
+
+    /** NoWag-VQ parameters (used by --method nowag-vq only). */
+    public VqConfig vq() { return vq; }
+    public CompressOptions vq(VqConfig v) { vq = v; return this; }
 
     void validate() {
         if (model == null || model.isBlank()) throw new IllegalArgumentException("--model is required");

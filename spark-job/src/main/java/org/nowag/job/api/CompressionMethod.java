@@ -10,6 +10,8 @@ public enum CompressionMethod {
     NOWAG_P("nowag-p", PruneMethod.NOWAG_P),
     WANDA("wanda", PruneMethod.WANDA),
     MAGNITUDE("magnitude", PruneMethod.MAGNITUDE),
+    /** Vector quantization (VqCompressor); no pruning pattern. */
+    NOWAG_VQ("nowag-vq", null),
     COPY("copy", null);
 
     private final String cliName;
@@ -22,7 +24,7 @@ public enum CompressionMethod {
 
     public String cliName() { return cliName; }
 
-    /** null for COPY. */
+    /** null for COPY and NOWAG_VQ. */
     public PruneMethod pruneMethod() { return pruneMethod; }
 
     public static CompressionMethod parse(String text) {

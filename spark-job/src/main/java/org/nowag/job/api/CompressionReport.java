@@ -30,6 +30,8 @@ public final class CompressionReport {
     public double overallSparsity;
     public double totalProxyLoss;
     public double totalProxyEnergy;
+    /** NoWag-VQ only: stored bits (codes + codebooks + norms) / weights over all compressed tensors. */
+    public Double bitsPerWeight;
     /** Set when this run found the output already complete and did nothing. */
     public boolean alreadyComplete;
     /** Tensors copied unchanged because they hold NaN or infinite weights (--skip-nonfinite). */

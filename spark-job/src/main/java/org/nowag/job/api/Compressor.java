@@ -64,6 +64,9 @@ public final class Compressor {
     }
 
     public CompressionReport run(CompressOptions opts) throws IOException {
+        if (opts.method() == CompressionMethod.NOWAG_VQ) {
+            return new VqCompressor(spark, log).run(opts);  // whole-matrix codebooks: its own plan and parts
+        }
         long started = System.nanoTime();
         PlannedRun planned = plan(opts, spark.hadoopConfiguration());
         CompressionPlan plan = planned.plan;

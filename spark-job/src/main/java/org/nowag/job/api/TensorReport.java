@@ -27,4 +27,6 @@ public final class TensorReport {
     public double referenceBitsPerWeight;
     /** For 2:4: 16-bit kept value + 2-bit position per kept weight. */
     public Double compact24BitsPerWeight;
+    /** NoWag-VQ only: codebook, k-means history and bits per weight with every term. */
+    public VqTensorReport vq;
 }

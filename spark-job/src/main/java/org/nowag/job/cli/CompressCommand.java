@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
                 "  nowag compress --model ./llama --out ./llama-p50 --method nowag-p --sparsity 0.5",
                 "  nowag compress --model hdfs:///m/llama --out s3a://bucket/llama-24 --method wanda --pattern 2:4 --calibration stats.safetensors",
+                "  nowag compress --model ./llama --out ./llama-vq2 --method nowag-vq --vq-dim 6 --vq-bits 2 --calibration stats.safetensors",
                 "A re-run with the same arguments resumes from committed parts; when the output is complete it does nothing."})
 final class CompressCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Input model directory (file:, hdfs://, s3a://).")
@@ -24,7 +25,7 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output directory (must not overlap the input).")
     String out;
 
-    @Option(names = "--method", defaultValue = "nowag-p", description = "nowag-p | wanda | magnitude | copy (no kernel: the I/O floor). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--method", defaultValue = "nowag-p", description = "nowag-p | wanda | magnitude | nowag-vq | copy (no kernel: the I/O floor). Default: ${DEFAULT-VALUE}.")
     String method;
 
     @Option(names = "--sparsity", description = "Unstructured sparsity in [0, 1). Default 0.5 when no --pattern is given.")
@@ -52,6 +53,21 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--skip-nonfinite", description = "Copy tensors holding NaN or infinite weights unchanged (with a warning in report.json) instead of refusing the run.")
     boolean skipNonFinite;
 
+    @Option(names = "--vq-dim", defaultValue = "6", description = "nowag-vq: subvector length d (d_in must be divisible by it). Default: ${DEFAULT-VALUE}.")
+    int vqDim;
+
+    @Option(names = "--vq-bits", defaultValue = "2", description = "nowag-vq: code bits per weight; K = 2^(bits * d) centroids. Default: ${DEFAULT-VALUE}.")
+    int vqBits;
+
+    @Option(names = "--vq-iters", defaultValue = "100", description = "nowag-vq: most k-means iterations (stops early when no code changes). Default: ${DEFAULT-VALUE}.")
+    int vqIters;
+
+    @Option(names = "--vq-store", defaultValue = "f16", description = "nowag-vq: f16 | f32 for codebook and norms. Default: ${DEFAULT-VALUE}.")
+    String vqStore;
+
+    @Option(names = "--seed", defaultValue = "0", description = "nowag-vq: k-means++ seed (same seed, same output). Default: ${DEFAULT-VALUE}.")
+    long seed;
+
     @Option(names = "--master", description = "Spark master. Default: the one spark-submit gives, else local[*].")
     String master;
 
@@ -72,6 +88,13 @@ final class CompressCommand implements Callable<Integer> {
         CompressOptions opts = new CompressOptions().model(model).out(out).method(m).calibration(calibration)
                 .include(include).blockBytes((long) (blockMb * 1048576)).maxShardBytes((long) (shardMb * 1e6))
                 .skipNonFinite(skipNonFinite);
+        if (m == CompressionMethod.NOWAG_VQ) {
+            if (sparsity != null || pattern != null || group != null) {
+                throw new IllegalArgumentException("--sparsity, --pattern and --group are for pruning; nowag-vq takes --vq-dim, --vq-bits, --vq-iters, --seed");
+            }
+            opts.vq(VqOptions.config(vqDim, vqBits, vqIters, seed, vqStore));
+            return opts;
+        }
         opts.pattern(PatternOptions.pattern(m, sparsity, pattern, group));
         return opts;
     }

@@ -9,10 +9,24 @@ public final class ShardSource implements Serializable {
     private static final long serialVersionUID = 1L;
     public final String inputShard;
     public final List<String> parts;
+    /** The tensor to copy out of each part; null = PruneTask.PART_TENSOR. */
+    public final String partTensor;
 
     private ShardSource(String inputShard, List<String> parts) {
+        this(inputShard, parts, null);
+    }
+
+    private ShardSource(String inputShard, List<String> parts, String partTensor) {
         this.inputShard = inputShard;
         this.parts = parts;
+        this.partTensor = partTensor;
+    }
+
+    /** One named tensor of one part (a VQ part holds several tensors). */
+    public static ShardSource fromPartTensor(String part, String tensor) {
+        List<String> parts = new ArrayList<>();
+        parts.add(part);
+        return new ShardSource(null, parts, tensor);
     }
 
     public static ShardSource copyOf(String inputShard) { return new ShardSource(inputShard, null); }

@@ -48,9 +48,10 @@ public final class ShardWriteTask implements Serializable {
                         if (src.isCopy()) {
                             open(open, src.inputShard, conf).copyBytes(spec.name(), 0, spec.byteSize(), o);
                         } else {
+                            String name = src.partTensor != null ? src.partTensor : PruneTask.PART_TENSOR;
                             for (String part : src.parts) {
                                 try (SafetensorsFile f = SafetensorsFile.open(new Path(part).getFileSystem(conf), new Path(part))) {
-                                    f.copyBytes(PruneTask.PART_TENSOR, 0, f.header().tensor(PruneTask.PART_TENSOR).byteSize(), o);
+                                    f.copyBytes(name, 0, f.header().tensor(name).byteSize(), o);
                                 }
                             }
                         }

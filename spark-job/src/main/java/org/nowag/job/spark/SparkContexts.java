@@ -31,7 +31,11 @@ public final class SparkContexts {
             "org.nowag.io.safetensors.DType",
             "org.nowag.kernels.prune.SparsityPattern",
             "org.nowag.kernels.prune.SparsityPattern$Group",
-            "org.nowag.kernels.prune.PruneMethod");
+            "org.nowag.kernels.prune.PruneMethod",
+            "org.nowag.kernels.vq.VqConfig",
+            "org.nowag.job.exec.VqTask",
+            "org.nowag.job.exec.VqPartSummary",
+            "org.nowag.job.exec.DecompressShardTask");
 
     /**
      * @param master explicit master, or null: keep the one spark-submit set (spark.master), else local[*].

@@ -1,0 +1,170 @@
+package org.nowag.job.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.nowag.io.model.ModelDirectory;
+import org.nowag.io.model.ShardLayout;
+import org.nowag.io.safetensors.DType;
+import org.nowag.io.safetensors.TensorInfo;
+import org.nowag.io.safetensors.TensorSpec;
+import org.nowag.io.vq.VqTensors;
+import org.nowag.job.commit.OutputLayout;
+import org.nowag.job.exec.DecompressShardTask;
+import org.nowag.job.spark.HadoopConfBytes;
+
+/**
+ * `nowag decompress`: turns a NoWag-VQ model back into a dense HF model (W_hat in each weight's original dtype and
+ * shape, from config.json's compression block), so any HF-style tool loads it. One Spark task per output shard;
+ * shards are staged and published like `compress` (a re-run of a finished output does nothing).
+ */
+public final class Decompressor {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final JavaSparkContext spark;
+    private final Consumer<String> log;
+
+    public Decompressor(JavaSparkContext spark, Consumer<String> log) {
+        this.spark = spark;
+        this.log = log == null ? s -> { } : log;
+    }
+
+    /** @return the number of weights decoded (0 when the output was already complete). */
+    public int run(String model, String outUri, long maxShardBytes) throws IOException {
+        Configuration conf = spark.hadoopConfiguration();
+        ModelDirectory in = ModelDirectory.open(model, conf);
+        ObjectNode config = in.configJson() == null ? null : (ObjectNode) JSON.readTree(in.configJson());
+        JsonNode compression = config == null ? null : config.get("compression");
+        if (compression == null || !VqCompressor.FORMAT.equals(compression.path("format").asText())) {
+            throw new IllegalArgumentException(in.root() + " is not a NoWag-VQ model (config.json has no compression "
+                    + "block with format " + VqCompressor.FORMAT + "); decompress reads what compress --method nowag-vq wrote");
+        }
+        JsonNode originals = compression.path("tensors");
+        List<TensorSpec> outputs = new ArrayList<>();
+        List<String> vqWeights = new ArrayList<>();
+        Map<String, String> shardOf = new LinkedHashMap<>();
+        for (TensorInfo t : in.tensors()) {
+            shardOf.put(t.name(), in.shardOf(t.name()).toString());
+            if (VqTensors.isCodes(t.name())) {
+                String w = VqTensors.weightOf(t.name());
+                JsonNode o = originals.get(w);
+                if (o == null || !o.path("shape").isArray() || o.path("shape").size() != 2) {
+                    throw new IllegalArgumentException("config.json of " + in.root() + " does not record the dtype and "
+                            + "shape of " + w + " (compression.tensors)");
+                }
+                outputs.add(new TensorSpec(w, DType.parse("config.json", o.path("dtype").asText()),
+                        new long[] {o.path("shape").get(0).asLong(), o.path("shape").get(1).asLong()}));
+                vqWeights.add(w);
+            } else if (!VqTensors.isVqTensor(t.name())) {
+                outputs.add(new TensorSpec(t.name(), t.dtype(), t.shape()));
+            }
+        }
+        ShardLayout layout = ShardLayout.plan(outputs, maxShardBytes);
+
+        Path outPath = new Path(outUri);
+        FileSystem outFs = outPath.getFileSystem(conf);
+        outPath = outFs.makeQualified(outPath);
+        Compressor.checkNotInside(in.root(), outPath);
+        OutputLayout out = new OutputLayout(outFs, outPath);
+        String fingerprint = fingerprint(in, maxShardBytes);
+        switch (out.state(fingerprint)) {
+            case COMPLETE:
+                log.accept("output " + outPath + " is already complete; nothing to do");
+                return 0;
+            case CONFLICT:
+                throw new IllegalArgumentException("output directory " + outPath + " is not empty and holds no "
+                        + "decompression of this model; choose another --out or remove it");
+            case RESUME:
+                log.accept("resuming the decompression staged in " + out.staging());
+                break;
+            default:
+                out.begin(fingerprint);
+        }
+        List<DecompressShardTask> tasks = new ArrayList<>();
+        for (int i = 0; i < layout.shardCount(); i++) {
+            Path staged = out.stagedShard(layout.shardName(i));
+            if (outFs.exists(staged)) continue;
+            Map<String, String> needed = new LinkedHashMap<>();
+            List<String> decoded = new ArrayList<>();
+            for (TensorSpec s : layout.shardTensors(i)) {
+                if (vqWeights.contains(s.name())) {
+                    decoded.add(s.name());
+                    for (String suffix : new String[] {VqTensors.CODES, VqTensors.CODEBOOK, VqTensors.ROW_NORMS, VqTensors.COL_NORMS}) {
+                        String name = s.name() + suffix;
+                        if (!shardOf.containsKey(name)) {
+                            throw new IllegalArgumentException(in.root() + " lacks the VQ tensor " + name);
+                        }
+                        needed.put(name, shardOf.get(name));
+                    }
+                } else {
+                    needed.put(s.name(), shardOf.get(s.name()));
+                }
+            }
+            tasks.add(new DecompressShardTask(staged.toString(), layout.shardTensors(i), needed, decoded));
+        }
+        log.accept(String.format("decompress: %d VQ weights into %d shards (%d to write)", vqWeights.size(),
+                layout.shardCount(), tasks.size()));
+        if (!tasks.isEmpty()) {
+            Broadcast<byte[]> confBytes = spark.broadcast(HadoopConfBytes.toBytes(conf));
+            spark.setJobDescription("nowag decompress: " + tasks.size() + " shards");
+            try {
+                spark.parallelize(tasks, tasks.size()).map(t -> t.run(HadoopConfBytes.fromBytes(confBytes.value()))).collect();
+            } finally {
+                spark.setJobDescription(null);
+            }
+        }
+        for (int i = 0; i < layout.shardCount(); i++) {
+            Path staged = out.stagedShard(layout.shardName(i));
+            Path dest = new Path(outPath, layout.shardName(i));
+            if (outFs.exists(staged) && !outFs.exists(dest) && !outFs.rename(staged, dest)) {
+                throw new IOException("could not move " + staged + " to " + dest);
+            }
+        }
+        if (layout.shardCount() > 1) {
+            out.writeText(new Path(outPath, ShardLayout.INDEX_FILE), layout.indexJson());
+        }
+        // A dense model again: the compression block moves to a provenance note that loaders ignore.
+        config.remove("compression");
+        config.set("nowag_decompressed_from", compression);
+        out.writeText(new Path(outPath, ModelDirectory.CONFIG_FILE), JSON.writeValueAsString(config));
+        for (Path other : in.otherFiles()) {
+            if (other.getName().equals("report.json")) continue;  // the compress report describes the VQ model
+            FileUtil.copy(in.fileSystem(), other, outFs, new Path(outPath, other.getName()), false, true, conf);
+        }
+        out.writeText(out.successMarker(), fingerprint);
+        outFs.delete(out.staging(), true);
+        log.accept("wrote dense model " + outPath);
+        return vqWeights.size();
+    }
+
+    private static String fingerprint(ModelDirectory in, long maxShardBytes) {
+        StringBuilder s = new StringBuilder("nowag-decompress-v1\nmodel=").append(in.root()).append('\n');
+        for (TensorInfo t : in.tensors()) {
+            s.append(t.name()).append(' ').append(t.dtype()).append(' ').append(java.util.Arrays.toString(t.shape()))
+                    .append(' ').append(t.begin()).append(' ').append(t.end()).append('\n');
+        }
+        s.append("maxShardBytes=").append(maxShardBytes).append('\n');
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

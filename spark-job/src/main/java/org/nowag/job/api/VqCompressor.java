@@ -1,0 +1,316 @@
+package org.nowag.job.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.nowag.io.model.ShardLayout;
+import org.nowag.io.safetensors.DType;
+import org.nowag.io.safetensors.TensorInfo;
+import org.nowag.io.safetensors.TensorSpec;
+import org.nowag.io.vq.VqTensors;
+import org.nowag.job.commit.OutputLayout;
+import org.nowag.job.exec.ShardSource;
+import org.nowag.job.exec.ShardWriteTask;
+import org.nowag.job.exec.VqPartSummary;
+import org.nowag.job.exec.VqTask;
+import org.nowag.job.plan.CompressionPlan;
+import org.nowag.job.plan.TargetTensor;
+import org.nowag.job.spark.HadoopConfBytes;
+import org.nowag.kernels.vq.VqConfig;
+
+/**
+ * `compress --method nowag-vq`: the same plan (headers only), staging, parts, shards and publish steps as
+ * {@link Compressor}, with one task per matrix (the codebook is shared by the whole matrix) and an output in which
+ * each selected dense weight is replaced by its four VQ tensors ({@link VqTensors}).
+ */
+final class VqCompressor {
+    static final String FORMAT = "nowag-vq-v1";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final JavaSparkContext spark;
+    private final Consumer<String> log;
+
+    VqCompressor(JavaSparkContext spark, Consumer<String> log) {
+        this.spark = spark;
+        this.log = log;
+    }
+
+    /** The output tensors in input order, with each target's dense spec replaced by its four VQ specs. */
+    static final class VqLayout {
+        final ShardLayout shards;
+        /** VQ tensor name -> the dense weight it belongs to. */
+        final Map<String, String> weightOf = new HashMap<>();
+
+        VqLayout(Compressor.PlannedRun planned, VqConfig cfg, long maxShardBytes) {
+            List<TensorSpec> outputs = new ArrayList<>();
+            DType floatType = cfg.halfStorage ? DType.F16 : DType.F32;
+            for (TensorInfo t : planned.model.tensors()) {
+                TargetTensor target = planned.plan.target(t.name());
+                if (target == null) {
+                    outputs.add(new TensorSpec(t.name(), t.dtype(), t.shape()));
+                    continue;
+                }
+                if (t.cols() % cfg.dim != 0) {
+                    throw new IllegalArgumentException("tensor " + t.name() + " " + java.util.Arrays.toString(t.shape())
+                            + ": d_in=" + t.cols() + " is not divisible by --vq-dim " + cfg.dim
+                            + "; choose a dimension that divides it, or leave the tensor out with --include");
+                }
+                long subvectors = t.rows() * t.cols() / cfg.dim;
+                int k = (int) Math.min(cfg.codebookSize, subvectors);
+                for (TensorSpec s : VqTensors.specs(t.name(), t.rows(), t.cols(), cfg.dim, k, floatType)) {
+                    outputs.add(s);
+                    weightOf.put(s.name(), t.name());
+                }
+            }
+            shards = ShardLayout.plan(outputs, maxShardBytes);
+        }
+    }
+
+    CompressionReport run(CompressOptions opts) throws IOException {
+        long started = System.nanoTime();
+        Configuration conf = spark.hadoopConfiguration();
+        Compressor.PlannedRun planned = Compressor.plan(opts, conf);
+        CompressionPlan plan = planned.plan;
+        VqConfig cfg = opts.vq();
+        VqLayout layout = new VqLayout(planned, cfg, opts.maxShardBytes());
+        String fingerprint = fingerprint(plan.fingerprint, cfg);
+
+        Path outPath = new Path(opts.out());
+        FileSystem outFs = outPath.getFileSystem(conf);
+        outPath = outFs.makeQualified(outPath);
+        Compressor.checkNotInside(planned.model.root(), outPath);
+        OutputLayout out = new OutputLayout(outFs, outPath);
+        switch (out.state(fingerprint)) {
+            case COMPLETE:
+                log.accept("output " + outPath + " is already complete for these arguments; nothing to do");
+                CompressionReport done = CompressionReport.fromJson(out.readText(out.report()));
+                done.alreadyComplete = true;
+                done.kernelTasksRun = 0;
+                done.partsReused = plan.targets.size();
+                done.shardsWritten = 0;
+                return done;
+            case CONFLICT:
+                throw new IllegalArgumentException("output directory " + outPath + " is not empty and holds no run "
+                        + "with these arguments; choose another --out or remove it");
+            case RESUME:
+                log.accept("resuming the run staged in " + out.staging());
+                break;
+            default:
+                out.begin(fingerprint);
+        }
+        log.accept(String.format("plan: NoWag-VQ (%s) of %d matrices, one task each (largest %.1f MiB as float32), "
+                        + "%d tensors copied, %d output shards", cfg, plan.targets.size(),
+                plan.largestBlockBytes / 1048576.0, plan.sourceShards.size() - plan.targets.size(),
+                layout.shards.shardCount()));
+
+        Broadcast<byte[]> confBytes = spark.broadcast(HadoopConfBytes.toBytes(conf));
+        Set<Path> committed = out.committedParts();
+        List<VqTask> todo = new ArrayList<>();
+        List<VqPartSummary> summaries = new ArrayList<>();
+        for (TargetTensor t : plan.targets) {
+            Path part = out.part(t.name(), 0, 1);
+            if (out.isCommitted(committed, part)) {
+                summaries.add(VqTask.readSummary(outFs, part));
+            } else {
+                float[] s = planned.stats == null ? null : planned.stats.diagonal(t.name());
+                todo.add(new VqTask(t.blocks.get(0), cfg, s, part.toString()));
+            }
+        }
+        int reused = summaries.size();
+        log.accept(String.format("nowag-vq: %d matrices to quantize, %d already committed", todo.size(), reused));
+        if (!todo.isEmpty()) {
+            spark.setJobDescription("nowag compress: nowag-vq on " + todo.size() + " matrices");
+            try {
+                summaries.addAll(spark.parallelize(todo, todo.size())
+                        .map(task -> task.run(HadoopConfBytes.fromBytes(confBytes.value()))).collect());
+            } finally {
+                spark.setJobDescription(null);
+            }
+        }
+        if (opts.failAfterParts()) {
+            throw new IllegalStateException("stopped after committing every part (fault injection for tests)");
+        }
+        int shardsWritten = writeShards(plan, layout, out, confBytes);
+        CompressionReport report = report(opts, planned, summaries, outPath, fingerprint);
+        report.kernelTasksRun = todo.size();
+        report.partsReused = reused;
+        report.shardsWritten = shardsWritten;
+        publish(planned, layout.shards, out, report, cfg);
+        report.wallSeconds = (System.nanoTime() - started) / 1e9;
+        out.writeText(out.report(), report.toJson());
+        out.writeText(out.successMarker(), fingerprint);
+        outFs.delete(out.staging(), true);
+        log.accept("wrote " + outPath + " (report: " + out.report() + ")");
+        return report;
+    }
+
+    private int writeShards(CompressionPlan plan, VqLayout layout, OutputLayout out, Broadcast<byte[]> conf)
+            throws IOException {
+        List<ShardWriteTask> tasks = new ArrayList<>();
+        ShardLayout shards = layout.shards;
+        for (int i = 0; i < shards.shardCount(); i++) {
+            Path staged = out.stagedShard(shards.shardName(i));
+            if (out.fs().exists(staged) || out.fs().exists(new Path(out.root(), shards.shardName(i)))) continue;
+            List<ShardSource> sources = new ArrayList<>();
+            for (TensorSpec spec : shards.shardTensors(i)) {
+                String weight = layout.weightOf.get(spec.name());
+                if (weight == null) {
+                    sources.add(ShardSource.copyOf(plan.sourceShards.get(spec.name())));
+                } else {
+                    sources.add(ShardSource.fromPartTensor(out.part(weight, 0, 1).toString(), spec.name()));
+                }
+            }
+            Map<String, String> metadata = new LinkedHashMap<>();
+            metadata.put("format", "pt");
+            tasks.add(new ShardWriteTask(staged.toString(), shards.shardTensors(i), sources, metadata));
+        }
+        if (!tasks.isEmpty()) {
+            spark.setJobDescription("nowag write shards: " + tasks.size());
+            try {
+                spark.parallelize(tasks, tasks.size()).map(t -> t.run(HadoopConfBytes.fromBytes(conf.value()))).collect();
+            } finally {
+                spark.setJobDescription(null);
+            }
+        }
+        return tasks.size();
+    }
+
+    private CompressionReport report(CompressOptions opts, Compressor.PlannedRun planned, List<VqPartSummary> parts,
+                                     Path outPath, String fingerprint) {
+        CompressionReport r = new CompressionReport();
+        r.model = planned.model.root().toString();
+        r.output = outPath.toString();
+        r.method = opts.method().cliName();
+        r.pattern = opts.vq().toString();
+        r.dataFree = planned.stats == null;
+        r.calibration = r.dataFree ? "none (data-free: every input weighted 1)" : planned.stats.source();
+        r.fingerprint = fingerprint;
+        r.sparkMaster = spark.master();
+        r.tensorsCompressed = planned.plan.targets.size();
+        r.tensorsCopied = planned.plan.sourceShards.size() - planned.plan.targets.size();
+        Map<String, VqPartSummary> byTensor = new HashMap<>();
+        for (VqPartSummary s : parts) byTensor.put(s.tensor, s);
+        double bits = 0;
+        long weights = 0;
+        for (TargetTensor t : planned.plan.targets) {
+            VqPartSummary s = byTensor.get(t.name());
+            TensorReport tr = new TensorReport();
+            tr.name = t.name();
+            tr.dtype = t.info.dtype().name();
+            tr.shape = t.info.shape();
+            tr.method = r.method;
+            tr.pattern = r.pattern;
+            tr.blocks = 1;
+            tr.numel = s.numel;
+            tr.kept = s.numel;
+            tr.proxyLoss = s.proxyLoss;
+            tr.proxyEnergy = s.proxyEnergy;
+            tr.proxyLossRelative = s.proxyEnergy == 0 ? 0 : s.proxyLoss / s.proxyEnergy;
+            tr.dataAwareLoss = s.dataAwareLoss;
+            tr.seconds = s.reused ? 0 : s.seconds;
+            tr.bytes = s.bytesWritten;
+            tr.blocksReused = s.reused ? 1 : 0;
+            tr.referenceBitsPerWeight = s.bitsPerWeight;
+            VqTensorReport v = new VqTensorReport();
+            v.dim = s.dim;
+            v.codebookSize = s.codebookSize;
+            v.codeBits = s.codeBits;
+            v.storedFloat = s.storedFloat;
+            v.iterations = s.iterations;
+            v.converged = s.converged;
+            v.kMeansLosses = s.kMeansLosses;
+            v.codeBitsPerWeight = s.codeBitsPerWeight;
+            v.codebookBitsPerWeight = s.codebookBitsPerWeight;
+            v.normBitsPerWeight = s.normBitsPerWeight;
+            v.bitsPerWeight = s.bitsPerWeight;
+            tr.vq = v;
+            r.tensors.add(tr);
+            r.totalProxyLoss += s.proxyLoss;
+            r.totalProxyEnergy += s.proxyEnergy;
+            bits += s.bitsPerWeight * s.numel;
+            weights += s.numel;
+        }
+        r.bitsPerWeight = weights == 0 ? 0.0 : bits / weights;
+        return r;
+    }
+
+    private void publish(Compressor.PlannedRun planned, ShardLayout layout, OutputLayout out, CompressionReport report,
+                         VqConfig cfg) throws IOException {
+        FileSystem fs = out.fs();
+        for (int i = 0; i < layout.shardCount(); i++) {
+            Path staged = out.stagedShard(layout.shardName(i));
+            Path dest = new Path(out.root(), layout.shardName(i));
+            if (fs.exists(staged) && !fs.exists(dest) && !fs.rename(staged, dest)) {
+                throw new IOException("could not move " + staged + " to " + dest);
+            }
+        }
+        if (layout.shardCount() > 1) {
+            out.writeText(new Path(out.root(), ShardLayout.INDEX_FILE), layout.indexJson());
+        }
+        String config = planned.model.configJson();
+        ObjectNode node = config == null ? JSON.createObjectNode() : (ObjectNode) JSON.readTree(config);
+        node.set("compression", compressionBlock(report, cfg));
+        out.writeText(new Path(out.root(), "config.json"), JSON.writeValueAsString(node));
+        for (Path other : planned.model.otherFiles()) {
+            FileUtil.copy(planned.model.fileSystem(), other, fs, new Path(out.root(), other.getName()), false, true,
+                    spark.hadoopConfiguration());
+        }
+    }
+
+    /** What a reader (or `nowag decompress`) needs to know about the VQ tensors, with every storage term. */
+    static ObjectNode compressionBlock(CompressionReport report, VqConfig cfg) {
+        ObjectNode c = JSON.createObjectNode();
+        c.put("tool", "nowag-spark " + Version.VERSION);
+        c.put("method", CompressionMethod.NOWAG_VQ.cliName());
+        c.put("format", FORMAT);
+        c.put("subvector_dim", cfg.dim);
+        c.put("codebook_size", cfg.codebookSize);
+        c.put("max_iterations", cfg.maxIterations);
+        c.put("seed", cfg.seed);
+        c.put("stored_float", cfg.halfStorage ? "F16" : "F32");
+        c.put("calibration", report.calibration);
+        c.put("tensors_compressed", report.tensorsCompressed);
+        c.put("bits_per_weight", report.bitsPerWeight);
+        c.put("bits_per_weight_counts", "codes + codebook + row norms + column norms, over every compressed weight");
+        ObjectNode tensors = c.putObject("tensors");
+        for (TensorReport t : report.tensors) {
+            ObjectNode e = tensors.putObject(t.name);
+            e.put("dtype", t.dtype);
+            e.putArray("shape").add(t.shape[0]).add(t.shape[1]);
+            e.put("codebook_size", t.vq.codebookSize);
+            e.put("code_bits", t.vq.codeBits);
+            e.put("bits_per_weight", t.vq.bitsPerWeight);
+            e.put("code_bits_per_weight", t.vq.codeBitsPerWeight);
+            e.put("codebook_bits_per_weight", t.vq.codebookBitsPerWeight);
+            e.put("norm_bits_per_weight", t.vq.normBitsPerWeight);
+        }
+        return c;
+    }
+
+    private static String fingerprint(String planFingerprint, VqConfig cfg) {
+        String s = "nowag-vq-v1\n" + planFingerprint + "\n" + cfg + "\n";
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package org.nowag.job.bench;
+
+import java.util.Random;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nowag.kernels.vq.NoWagVq;
+import org.nowag.kernels.vq.VqConfig;
+import org.nowag.kernels.vq.VqResult;
+import org.nowag.kernels.vq.WeightedKMeansProbe;
+
+/**
+ * Timings for `nowag bench-vq` (a benchmark, never a test). Everything is measured in the same JVM run: ND4J's GEMM
+ * peak on a square product, the VQ assignment step (its GEMM alone, and the whole step with argmin and the exact
+ * guard), and whole matrices through NoWag-VQ.
+ */
+public final class VqBench {
+    private VqBench() {}
+
+    /** GFLOP/s of an n x n x n float GEMM (2 n^3 flops), best of {@code repeats} after one warm-up. */
+    public static double gemmPeak(int n, int repeats) {
+        INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
+        a.mmul(b);
+        double best = Double.MAX_VALUE;
+        for (int r = 0; r < repeats; r++) {
+            long t0 = System.nanoTime();
+            a.mmul(b);
+            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+        }
+        return 2.0 * n * n * n / best / 1e9;
+    }
+
+    /** Random rows x cols normalized-looking matrix (Gaussian, seeded). */
+    public static float[] gaussian(int rows, int cols, long seed) {
+        Random rnd = new Random(seed);
+        float[] w = new float[rows * cols];
+        for (int i = 0; i < w.length; i++) w[i] = (float) rnd.nextGaussian();
+        return w;
+    }
+
+    /**
+     * Timings of one assignment step on the rows * cols / d subvectors of a rows x cols matrix: [GEMM-only seconds,
+     * whole-step seconds, flops]. Only the count of subvectors matters to the cost, so a d_in that d does not divide
+     * (4096 with d = 6) still times the same-sized step; the weights are all ones.
+     */
+    public static double[] assignmentStep(int rows, int cols, int d, int k, long seed) {
+        float[] data = gaussian(rows, cols, seed);
+        float[] weights = new float[d];
+        java.util.Arrays.fill(weights, 1f);
+        int usable = rows * cols / d * d;
+        return WeightedKMeansProbe.timeAssignment(java.util.Arrays.copyOf(data, usable), d, weights, 1, k, seed);
+    }
+
+    public static VqResult wholeMatrix(int rows, int cols, VqConfig cfg) {
+        return NoWagVq.quantize(gaussian(rows, cols, 7), rows, cols, null, cfg);
+    }
+}

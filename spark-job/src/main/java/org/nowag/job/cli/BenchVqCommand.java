@@ -1,0 +1,72 @@
+package org.nowag.job.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.nowag.job.bench.VqBench;
+import org.nowag.kernels.vq.VqConfig;
+import org.nowag.kernels.vq.VqResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench-vq", mixinStandardHelpOptions = true,
+        description = "Benchmark NoWag-VQ: the assignment step's GFLOP/s against ND4J's GEMM peak measured in the same run, "
+                + "and whole-matrix times (a benchmark, not a test: nothing asserts on time).",
+        footer = {"", "Example:", "  java -jar spark-job/target/nowag-spark.jar bench-vq --iters 100"})
+final class BenchVqCommand implements Callable<Integer> {
+    @Option(names = "--shapes", defaultValue = "4096x4096,11008x4096", split = ",", description = "Matrices [d_out x d_in]. Default: ${DEFAULT-VALUE}.")
+    List<String> shapes;
+
+    @Option(names = "--iters", defaultValue = "100", description = "Most k-means iterations per whole matrix. Default: ${DEFAULT-VALUE}.")
+    int iters;
+
+    @Option(names = "--vq-dim", defaultValue = "6", description = "Subvector length. Default: ${DEFAULT-VALUE}.")
+    int dim;
+
+    @Option(names = "--vq-bits", defaultValue = "2", description = "Code bits per weight. Default: ${DEFAULT-VALUE}.")
+    int bits;
+
+    @Option(names = "--skip-whole", description = "Only the GEMM peak and the assignment step.")
+    boolean skipWhole;
+
+    @Override
+    public Integer call() {
+        VqConfig cfg = VqConfig.ofBits(dim, bits, iters, 0);
+        Runtime rt = Runtime.getRuntime();
+        System.out.printf("machine: %d cores, max heap %.1f GiB, %s %s, %s%n", rt.availableProcessors(),
+                rt.maxMemory() / 1073741824.0, System.getProperty("java.vm.name"), System.getProperty("java.version"),
+                System.getProperty("os.arch"));
+        double peak = VqBench.gemmPeak(4096, 3);
+        System.out.printf("ND4J GEMM peak (4096^3 float, best of 3): %.1f GFLOP/s%n", peak);
+        System.out.printf("%-12s | %12s | %14s | %9s | %15s | %9s%n", "matrix", "GEMM s/iter", "GEMM GFLOP/s",
+                "x peak", "assign s/iter", "x peak");
+        for (String s : shapes) {
+            int[] rc = parse(s);
+            double[] t = VqBench.assignmentStep(rc[0], rc[1], cfg.dim, cfg.codebookSize, 1);
+            System.out.printf("%-12s | %12.2f | %14.1f | %9.2f | %15.2f | %9.2f%n", s, t[0], t[2] / t[0] / 1e9,
+                    t[2] / t[0] / 1e9 / peak, t[1], t[2] / t[1] / 1e9 / peak);
+        }
+        if (skipWhole) return 0;
+        System.out.printf("%-12s | %10s | %6s | %10s | %9s | %14s%n", "matrix", "seconds", "iters", "converged",
+                "bits/w", "proxy rel.");
+        for (String s : shapes) {
+            int[] rc = parse(s);
+            if (rc[1] % cfg.dim != 0) {
+                // The kernel refuses such matrices (the NoWag reference pads them instead; padding is not built).
+                System.out.printf("%-12s | refused: d_in %% d = %d%n", s, rc[1] % cfg.dim);
+                continue;
+            }
+            long t0 = System.nanoTime();
+            VqResult r = VqBench.wholeMatrix(rc[0], rc[1], cfg);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("%-12s | %10.1f | %6d | %10s | %9.4f | %14.4f%n", s, secs, r.kMeans.iterations,
+                    r.kMeans.converged, r.bitsPerWeight(), r.proxyLoss / r.proxyEnergy);
+        }
+        return 0;
+    }
+
+    private static int[] parse(String s) {
+        String[] p = s.trim().toLowerCase().split("x");
+        if (p.length != 2) throw new IllegalArgumentException("shape '" + s + "' must look like 4096x4096");
+        return new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1])};
+    }
+}

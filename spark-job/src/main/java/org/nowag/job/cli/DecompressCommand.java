@@ -1,0 +1,34 @@
+package org.nowag.job.cli;
+
+import java.util.concurrent.Callable;
+import org.nowag.job.api.Decompressor;
+import org.nowag.job.spark.SparkContexts;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "decompress", mixinStandardHelpOptions = true,
+        description = "Write a dense HF model (original dtypes and shapes) from a NoWag-VQ model, for tools that only load dense weights.",
+        footer = {"", "Example:",
+                "  nowag decompress --model ./llama-vq2 --out ./llama-vq2-dense"})
+final class DecompressCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "A model written by compress --method nowag-vq.")
+    String model;
+
+    @Option(names = "--out", required = true, description = "Output directory for the dense model.")
+    String out;
+
+    @Option(names = "--shard-mb", defaultValue = "5000", description = "Output shard size limit in MB (10^6 bytes). Default: ${DEFAULT-VALUE}.")
+    double shardMb;
+
+    @Option(names = "--master", description = "Spark master. Default: the one spark-submit gives, else local[*].")
+    String master;
+
+    @Override
+    public Integer call() throws Exception {
+        try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master)) {
+            int n = new Decompressor(spark.context, Log::info).run(model, out, (long) (shardMb * 1e6));
+            System.out.println("decoded " + n + " VQ weights; dense model: " + out);
+            return 0;
+        }
+    }
+}
