@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "nowag", mixinStandardHelpOptions = true, version = "nowag-spark " + Version.VERSION,
         description = "Shape-preserving compression of LLMs (safetensors, Hugging Face layout) on Apache Spark.",
         subcommands = {CompressCommand.class, InspectCommand.class, DemoCommand.class, ImportMiniLmCommand.class,
-                BenchCommand.class, ScaleProofCommand.class, CommandLine.HelpCommand.class})
+                BenchCommand.class, ScaleProofCommand.class, CalibrateCommand.class,
+                CommandLine.HelpCommand.class})
 public final class NowagCli {
     public static void main(String[] args) {
         System.exit(run(args));

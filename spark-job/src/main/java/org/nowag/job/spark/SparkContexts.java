@@ -31,7 +31,10 @@ public final class SparkContexts {
             "org.nowag.io.safetensors.DType",
             "org.nowag.kernels.prune.SparsityPattern",
             "org.nowag.kernels.prune.SparsityPattern$Group",
-            "org.nowag.kernels.prune.PruneMethod");
+            "org.nowag.kernels.prune.PruneMethod",
+            "org.nowag.job.calib.CalibrationTask",
+            "org.nowag.kernels.model.StatisticsCollector",
+            "org.nowag.kernels.model.GramAccumulator");
 
     /**
      * @param master explicit master, or null: keep the one spark-submit set (spark.master), else local[*].
