@@ -56,6 +56,15 @@ public final class TokenWindows {
 
     public int contentTokens() { return content.length; }
 
+    /** The special tokens before any text (e.g. [CLS] or BOS). */
+    public int[] prefix() { return prefix.clone(); }
+
+    /** The special tokens after any text (e.g. [SEP]). */
+    public int[] suffix() { return suffix.clone(); }
+
+    /** The content tokens of all texts, one stream, no special tokens. */
+    public int[] content() { return content.clone(); }
+
     /** Number of special tokens around each window. */
     public int specials() { return prefix.length + suffix.length; }
 

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "nowag", mixinStandardHelpOptions = true, version = "nowag-spark " + Version.VERSION,
         description = "Shape-preserving compression of LLMs (safetensors, Hugging Face layout) on Apache Spark.",
         subcommands = {CompressCommand.class, InspectCommand.class, DemoCommand.class, ImportMiniLmCommand.class,
-                BenchCommand.class, ScaleProofCommand.class, CalibrateCommand.class,
+                BenchCommand.class, ScaleProofCommand.class, CalibrateCommand.class, EvaluateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class NowagCli {
     public static void main(String[] args) {

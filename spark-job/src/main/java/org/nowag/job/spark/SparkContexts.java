@@ -34,7 +34,10 @@ public final class SparkContexts {
             "org.nowag.kernels.prune.PruneMethod",
             "org.nowag.job.calib.CalibrationTask",
             "org.nowag.kernels.model.StatisticsCollector",
-            "org.nowag.kernels.model.GramAccumulator");
+            "org.nowag.kernels.model.GramAccumulator",
+            "org.nowag.kernels.model.Perplexity",
+            "org.nowag.job.eval.EvalTask",
+            "org.nowag.job.eval.EvalResult");
 
     /**
      * @param master explicit master, or null: keep the one spark-submit set (spark.master), else local[*].
