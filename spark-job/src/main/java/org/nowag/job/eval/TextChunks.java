@@ -7,13 +7,17 @@ import java.util.List;
  * Held-out text cut into the pieces an encoder embeds: paragraphs (split at blank lines, or at single line breaks when
  * there are no blank lines), and sentences for a text with no line breaks at all (a State of the Union address is
  * one line). Whitespace is collapsed; pieces of fewer than minWords words (headings, "CHAPTER 1.") are skipped.
+ * At most max pieces in all, spread over the texts: each text gives its first ceil(max / texts) pieces, so held-out
+ * text from several sources (a directory of addresses and a novel) is all represented.
  */
 public final class TextChunks {
     private TextChunks() {}
 
     public static List<String> split(List<String> texts, int max, int minWords) {
         List<String> out = new ArrayList<>();
+        int quota = (max + texts.size() - 1) / texts.size();
         for (String text : texts) {
+            int taken = 0;
             String t = text.replace("\r\n", "\n").strip();
             String[] pieces;
             if (t.contains("\n\n")) pieces = t.split("\n\\s*\n");
@@ -24,6 +28,7 @@ public final class TextChunks {
                 if (c.isEmpty() || c.split(" ").length < minWords) continue;
                 out.add(c);
                 if (out.size() == max) return out;
+                if (++taken == quota) break;
             }
         }
         return out;
