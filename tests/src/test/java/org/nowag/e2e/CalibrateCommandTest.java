@@ -135,4 +135,27 @@ class CalibrateCommandTest {
                 "--samples", "2", "--seq-len", "64", "--out", existing.toString()));
         assertEquals("x", Files.readString(existing));
     }
+
+    @Test
+    void anImatrixFileIsConvertedToTheStatisticsFileWithMeanSquaresUnderHfNames() throws IOException {
+        // Legacy llama.cpp .dat: int32 n; per entry int32 len, name, int32 ncall, int32 nval, float[nval] (little-endian).
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1024).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        String name = "blk.0.attn_q.weight";
+        b.putInt(1).putInt(name.length()).put(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        b.putInt(2).putInt(3).putFloat(2f).putFloat(4f).putFloat(0f);
+        Path dat = tmp.resolve("imatrix.dat");
+        Files.write(dat, java.util.Arrays.copyOf(b.array(), b.position()));
+        Path stats = tmp.resolve("from-imatrix.safetensors");
+        assertEquals(0, NowagCli.run("calibrate", "--imatrix", dat.toString(), "--out", stats.toString()));
+        try (SafetensorsFile f = SafetensorsFile.open(FileSystem.getLocal(new Configuration()), new org.apache.hadoop.fs.Path(stats.toUri()))) {
+            assertEquals(1, f.header().tensors().size());
+            float[] v = f.readRowsAsFloat("model.layers.0.self_attn.q_proj.weight", 0, 3);
+            assertEquals(1f, v[0]);  // value / ncall
+            assertEquals(2f, v[1]);
+            assertEquals(0f, v[2]);
+        }
+        assertEquals(2, NowagCli.run("calibrate", "--imatrix", dat.toString()), "--out is required");
+        assertEquals(1, NowagCli.run("calibrate", "--imatrix", dat.toString(), "--text", dat.toString(),
+                "--out", tmp.resolve("x.safetensors").toString()), "--imatrix and --text together are refused");
+    }
 }
