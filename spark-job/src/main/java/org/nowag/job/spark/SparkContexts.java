@@ -35,7 +35,13 @@ public final class SparkContexts {
             "org.nowag.kernels.vq.VqConfig",
             "org.nowag.job.exec.VqTask",
             "org.nowag.job.exec.VqPartSummary",
-            "org.nowag.job.exec.DecompressShardTask");
+            "org.nowag.job.exec.DecompressShardTask",
+            "org.nowag.job.calib.CalibrationTask",
+            "org.nowag.kernels.model.StatisticsCollector",
+            "org.nowag.kernels.model.GramAccumulator",
+            "org.nowag.kernels.model.Perplexity",
+            "org.nowag.job.eval.EvalTask",
+            "org.nowag.job.eval.EvalResult");
 
     /**
      * @param master explicit master, or null: keep the one spark-submit set (spark.master), else local[*].

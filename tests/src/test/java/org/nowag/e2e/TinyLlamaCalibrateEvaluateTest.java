@@ -1,0 +1,200 @@
+package org.nowag.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.apache.hadoop.conf.Configuration;
+import org.nowag.io.safetensors.DType;
+import org.nowag.io.safetensors.FloatCodec;
+import org.nowag.io.safetensors.SafetensorsWriter;
+import org.nowag.io.safetensors.TensorSpec;
+import org.nowag.job.calib.CalibrateOptions;
+import org.nowag.job.calib.Calibrator;
+import org.nowag.job.calib.ModelWeights;
+import org.nowag.job.cli.NowagCli;
+import org.nowag.job.eval.EvalOptions;
+import org.nowag.job.eval.Evaluation;
+import org.nowag.job.eval.Evaluator;
+import org.nowag.kernels.model.LlamaModel;
+import org.nowag.kernels.model.Perplexity;
+import org.nowag.kernels.model.StatisticsCollector;
+import org.nowag.kernels.model.TokenBatch;
+
+/**
+ * calibrate and evaluate on the causal-LM path: a tiny random Llama (2 layers, GQA, vocab = the 256 bytes of a
+ * byte-level tokenizer with no merges) written as a real HF model directory, with real text (Moby-Dick's start).
+ */
+class TinyLlamaCalibrateEvaluateTest {
+    static final int HIDDEN = 32;
+    static final int FF = 64;
+    static final int LAYERS = 2;
+    static final int VOCAB = 256;
+
+    @TempDir static Path tmp;
+    static Path model;
+    static Path text;
+
+    @BeforeAll
+    static void writeModel() throws IOException {
+        model = tmp.resolve("tiny-llama");
+        Files.createDirectories(model);
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode config = m.createObjectNode();
+        config.put("model_type", "llama").put("vocab_size", VOCAB).put("hidden_size", HIDDEN).put("intermediate_size", FF)
+                .put("num_hidden_layers", LAYERS).put("num_attention_heads", 4).put("num_key_value_heads", 2)
+                .put("max_position_embeddings", 128).put("rms_norm_eps", 1e-5).put("hidden_act", "silu");
+        Files.writeString(model.resolve("config.json"), m.writeValueAsString(config));
+        // Byte-level BPE with no merges: each UTF-8 byte is one token (GPT-2's byte alphabet as the vocabulary).
+        ObjectNode tok = m.createObjectNode();
+        tok.putObject("pre_tokenizer").put("type", "ByteLevel").put("add_prefix_space", false).put("use_regex", true);
+        tok.putObject("decoder").put("type", "ByteLevel");
+        ObjectNode bpe = tok.putObject("model");
+        bpe.put("type", "BPE");
+        ObjectNode vocab = bpe.putObject("vocab");
+        for (int b = 0; b < 256; b++) vocab.put(String.valueOf(byteChar(b)), b);
+        bpe.putArray("merges");
+        Files.writeString(model.resolve("tokenizer.json"), m.writeValueAsString(tok));
+
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        shapes.put("model.embed_tokens.weight", new long[] {VOCAB, HIDDEN});
+        for (int i = 0; i < LAYERS; i++) {
+            String p = "model.layers." + i + ".";
+            shapes.put(p + "input_layernorm.weight", new long[] {HIDDEN});
+            shapes.put(p + "self_attn.q_proj.weight", new long[] {HIDDEN, HIDDEN});
+            shapes.put(p + "self_attn.k_proj.weight", new long[] {HIDDEN / 2, HIDDEN});
+            shapes.put(p + "self_attn.v_proj.weight", new long[] {HIDDEN / 2, HIDDEN});
+            shapes.put(p + "self_attn.o_proj.weight", new long[] {HIDDEN, HIDDEN});
+            shapes.put(p + "post_attention_layernorm.weight", new long[] {HIDDEN});
+            shapes.put(p + "mlp.gate_proj.weight", new long[] {FF, HIDDEN});
+            shapes.put(p + "mlp.up_proj.weight", new long[] {FF, HIDDEN});
+            shapes.put(p + "mlp.down_proj.weight", new long[] {HIDDEN, FF});
+        }
+        shapes.put("model.norm.weight", new long[] {HIDDEN});
+        shapes.put("lm_head.weight", new long[] {VOCAB, HIDDEN});
+        List<TensorSpec> specs = new ArrayList<>();
+        shapes.forEach((n, s) -> specs.add(new TensorSpec(n, DType.F32, s)));
+        Random random = new Random(3);
+        try (OutputStream out = Files.newOutputStream(model.resolve("model.safetensors"))) {
+            SafetensorsWriter.write(out, specs, Map.of(), (spec, o) -> {
+                long[] s = spec.shape();
+                float[] v = new float[(int) (s.length == 1 ? s[0] : s[0] * s[1])];
+                for (int j = 0; j < v.length; j++) {
+                    v[j] = s.length == 1 ? 1f + 0.1f * (float) random.nextGaussian() : 0.3f * (float) random.nextGaussian();
+                }
+                byte[] bytes = new byte[v.length * 4];
+                FloatCodec.encode(v, 0, DType.F32, bytes, 0, v.length);
+                o.write(bytes);
+            });
+        }
+        String moby = Files.readString(Corpora.mobyDick(), StandardCharsets.UTF_8);
+        text = Files.writeString(tmp.resolve("moby-start.txt"), moby.substring(0, 600));
+    }
+
+    /** GPT-2's byte-to-unicode map: printable Latin-1 bytes map to themselves, the rest to U+0100 onwards. */
+    static char byteChar(int b) {
+        if ((b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF)) return (char) b;
+        int n = 0;
+        for (int x = 0; x < b; x++) {
+            if (!((x >= '!' && x <= '~') || (x >= 0xA1 && x <= 0xAC) || (x >= 0xAE && x <= 0xFF))) n++;
+        }
+        return (char) (256 + n);
+    }
+
+    static StatisticsCollector calibrate(int partitions) throws IOException {
+        CalibrateOptions o = new CalibrateOptions();
+        o.model = model.toUri().toString();
+        o.texts = List.of(text.toUri().toString());
+        o.samples = 6;
+        o.seqLen = 48;
+        o.seed = 5;
+        o.partitions = partitions;
+        return new Calibrator(Fixtures.spark(), line -> { }).run(o);
+    }
+
+    @Test
+    void llamaCalibrationCoversEveryLinearWeightAndAgreesAcrossPartitions() throws IOException {
+        StatisticsCollector one = calibrate(1);
+        StatisticsCollector three = calibrate(3);
+        assertEquals(7 * LAYERS, one.accumulators().size());
+        for (String name : one.accumulators().keySet()) {
+            double[] a = one.get(name).diagonal();
+            double[] b = three.get(name).diagonal();
+            assertEquals(name.endsWith("down_proj.weight") ? FF : HIDDEN, a.length, name);
+            assertEquals(6 * 48, three.get(name).tokens());
+            for (int j = 0; j < a.length; j++) {
+                assertTrue(Double.isFinite(a[j]) && a[j] > 0, name + "[" + j + "] = " + a[j]);
+                assertEquals(a[j], b[j], 1e-5 * a[j], name + "[" + j + "]");
+            }
+        }
+    }
+
+    static Evaluation evaluate(Path compare, int context, int stride) throws IOException {
+        EvalOptions e = new EvalOptions();
+        e.model = model.toUri().toString();
+        e.compare = compare.toUri().toString();
+        e.texts = List.of(text.toUri().toString());
+        e.context = context;
+        e.stride = stride;
+        e.partitions = 2;
+        e.out = tmp.resolve("eval-" + context + "-" + stride + "-" + compare.getFileName() + ".json").toString();
+        return new Evaluator(Fixtures.spark(), line -> { }).run(e);
+    }
+
+    @Test
+    void oneWindowPerplexityEqualsADirectForwardPassAndStridedWindowsScoreEveryTokenOnce() throws IOException {
+        int n = Files.readString(text).getBytes(StandardCharsets.UTF_8).length;
+        Evaluation whole = evaluate(model, 128, 128);
+        // A 600-byte text in windows of 128 and stride 128: each window's first token has no context, so is not scored.
+        int windows = (n + 127) / 128;
+        assertEquals(n - windows, whole.tokensScored);
+
+        ModelWeights w = ModelWeights.open(model.toUri().toString(), new Configuration());
+        LlamaModel direct = LlamaModel.load(w.source(), w.llamaConfig());
+        int[] ids = new int[n];
+        byte[] bytes = Files.readString(text).getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < n; i++) ids[i] = bytes[i] & 0xFF;
+        Perplexity p = new Perplexity();
+        for (int begin = 0; begin < n; begin += 128) {
+            int[] win = java.util.Arrays.copyOfRange(ids, begin, Math.min(n, begin + 128));
+            TokenBatch b = TokenBatch.of(win);
+            p.addNextTokenLosses(direct.logits(b), VOCAB, b, 1);
+        }
+        // Tasks batch several windows into one GEMM, the direct run one window each: float rounding differs (~1e-8).
+        assertEquals(p.perplexity(), whole.originalPerplexity, 1e-6 * p.perplexity());
+        assertEquals(whole.originalPerplexity, whole.comparedPerplexity, 0.0, "a model against itself");
+
+        Evaluation strided = evaluate(model, 96, 32);
+        assertEquals(n - 1, strided.tokensScored, "overlapping windows score every token but the first exactly once");
+        assertEquals(96, strided.context);
+        assertEquals(32, strided.stride);
+    }
+
+    @Test
+    void aPrunedCopyHasADifferentPerplexityAndTheCliPrintsAndWritesIt() throws IOException {
+        Path pruned = tmp.resolve("pruned");
+        assertEquals(0, NowagCli.run("compress", "--model", model.toString(), "--out", pruned.toString(),
+                "--method", "magnitude", "--sparsity", "0.5"));
+        assertEquals(0, NowagCli.run("evaluate", "--model", model.toString(), "--compare", pruned.toString(),
+                "--text", text.toString(), "--context", "64", "--stride", "32"));
+        var json = new ObjectMapper().readTree(Files.readString(pruned.resolve("evaluation.json")));
+        assertEquals("causal-lm", json.get("kind").asText());
+        assertNotEquals(json.get("originalPerplexity").asDouble(), json.get("comparedPerplexity").asDouble());
+        assertTrue(json.get("comparedPerplexity").asDouble() > 1);
+    }
+}
