@@ -2,8 +2,7 @@
 
 Needs apache-airflow-providers-apache-spark and a Spark connection (default: spark_default) whose host is the
 cluster's master (yarn, k8s://..., spark://...). The jar must be readable by spark-submit (a local path on the
-Airflow worker, hdfs:// or s3a://). `calibrate` and `evaluate` are planned commands of the same jar (see the
-project README); until they land, keep only the compress task and drop its --calibration argument.
+Airflow worker, hdfs:// or s3a://). Calibration text and held-out evaluation text must not overlap.
 """
 from datetime import datetime, timedelta
 import os
@@ -15,6 +14,7 @@ NOWAG_JAR = os.environ.get("NOWAG_JAR", "hdfs:///apps/nowag/nowag-spark.jar")
 MAIN_CLASS = "org.nowag.job.cli.NowagCli"
 MODEL = os.environ.get("NOWAG_MODEL", "hdfs:///models/llama-3-8b")
 TEXT = os.environ.get("NOWAG_CALIBRATION_TEXT", "hdfs:///data/calibration.txt")
+EVAL_TEXT = os.environ.get("NOWAG_EVAL_TEXT", "hdfs:///data/heldout.txt")
 # Every run date writes its own folder, so a re-run of one date resumes that date's output and nothing else.
 RUN_DIR = os.environ.get("NOWAG_OUT_ROOT", "hdfs:///models/nowag") + "/{{ ds }}"
 
@@ -80,7 +80,8 @@ with DAG(
         "--calibration", RUN_DIR + "/calibration.safetensors",
     ])
     evaluate = nowag_task("evaluate", [
-        "evaluate", "--model", MODEL, "--compressed", RUN_DIR + "/model",
+        "evaluate", "--model", MODEL, "--compare", RUN_DIR + "/model", "--text", EVAL_TEXT,
+        "--out", RUN_DIR + "/evaluation.json",
     ])
 
     calibrate >> compress >> evaluate

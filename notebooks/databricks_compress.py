@@ -15,11 +15,13 @@ dbutils.widgets.text("model", "dbfs:/models/all-MiniLM-L6-v2", "Model (HF safete
 dbutils.widgets.text("out", "dbfs:/models/all-MiniLM-L6-v2-nowag-p50", "Output directory")
 dbutils.widgets.dropdown("method", "nowag-p", ["nowag-p", "wanda", "magnitude"], "Method")
 dbutils.widgets.text("sparsity", "0.5", "Unstructured sparsity")
+dbutils.widgets.text("eval_text", "dbfs:/data/heldout.txt", "Held-out text for evaluate")
 
 model = dbutils.widgets.get("model")
 out = dbutils.widgets.get("out")
 method = dbutils.widgets.get("method")
 sparsity = float(dbutils.widgets.get("sparsity"))
+eval_text = dbutils.widgets.get("eval_text")
 
 # COMMAND ----------
 
@@ -43,16 +45,17 @@ print(f"{report.tensorsCompressed} tensors compressed, overall sparsity {report.
 # COMMAND ----------
 
 # MAGIC %md
-# MAGIC Evaluation (`nowag evaluate`: embedding cosine for encoders, perplexity for causal LMs) is a planned command
-# MAGIC of the same jar; when it lands, this cell runs it through the CLI entry point (exit code 0 = success).
+# MAGIC Evaluation (`nowag evaluate`: embedding cosine and neighbour agreement for encoders, perplexity for causal LMs)
+# MAGIC through the CLI entry point (exit code 0 = success); it writes evaluation.json next to the model.
 
 # COMMAND ----------
 
-args = spark.sparkContext._gateway.new_array(spark._jvm.java.lang.String, 5)
-for i, a in enumerate(["evaluate", "--model", model, "--compressed", out]):
+eval_args = ["evaluate", "--model", model, "--compare", out, "--text", eval_text]
+args = spark.sparkContext._gateway.new_array(spark._jvm.java.lang.String, len(eval_args))
+for i, a in enumerate(eval_args):
     args[i] = a
 code = spark._jvm.org.nowag.job.cli.NowagCli.run(args)
-print("evaluate exit code", code, "(2 = the command does not exist in this jar yet)")
+print("evaluate exit code", code)
 
 # COMMAND ----------
 

@@ -93,8 +93,8 @@ public final class HtmlReport {
         }
         h.append(Svg.rows("time", "all", "kernel seconds per matrix", "seconds", names, seconds)).append('\n');
 
-        h.append("<h2 id=\"evaluation\">Evaluation</h2>\n<p>No evaluation in this report: <code>nowag evaluate</code> ")
-                .append("is a planned command.</p>\n");
+        h.append("<h2 id=\"evaluation\">Evaluation</h2>\n<p>Not part of a compress run: <code>nowag evaluate</code> ")
+                .append("compares this model with the original on held-out text and writes evaluation.json.</p>\n");
         tensors(h, r);
         return h.append("</body></html>\n").toString();
     }
