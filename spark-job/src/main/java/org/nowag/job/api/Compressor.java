@@ -78,34 +78,8 @@ public final class Compressor {
         OutputLayout out = new OutputLayout(outFs, outPath);
 
         OutputLayout.State state = out.state(plan.fingerprint);
-        switch (state) {
-            case COMPLETE:
-                log.accept("output " + outPath + " is already complete for these arguments; nothing to do");
-                CompressionReport done = CompressionReport.fromJson(out.readText(out.report()));
-                done.alreadyComplete = true;
-                done.kernelTasksRun = 0;
-                done.partsReused = plan.blockCount();
-                done.shardsWritten = 0;
-                return done;
-            case CONFLICT:
-                throw new IllegalArgumentException("output directory " + outPath + " is not empty and holds no run "
-                        + "with these arguments; choose another --out or remove it");
-            case RESUME:
-                log.accept("resuming the run staged in " + out.staging());
-                break;
-            default:
-                try {
-                    out.begin(plan.fingerprint);
-                } catch (IOException | RuntimeException e) {
-                    // Nothing of this run is committed yet: leave no half-made output directory behind.
-                    try {
-                        outFs.delete(outPath, true);
-                    } catch (IOException cleanup) {
-                        e.addSuppressed(cleanup);
-                    }
-                    throw e;
-                }
-        }
+        CompressionReport done = RunStart.begin(out, state, plan.fingerprint, plan.blockCount(), log);
+        if (done != null) return done;
         log.accept(String.format("plan: %d tensors to compress in %d row blocks (largest block %.1f MiB as float32), "
                         + "%d tensors copied, %d output shards", plan.targets.size(), plan.blockCount(),
                 plan.largestBlockBytes / 1048576.0, plan.sourceShards.size() - plan.targets.size(),

@@ -98,24 +98,8 @@ final class VqCompressor {
         outPath = outFs.makeQualified(outPath);
         Compressor.checkNotInside(planned.model.root(), outPath);
         OutputLayout out = new OutputLayout(outFs, outPath);
-        switch (out.state(fingerprint)) {
-            case COMPLETE:
-                log.accept("output " + outPath + " is already complete for these arguments; nothing to do");
-                CompressionReport done = CompressionReport.fromJson(out.readText(out.report()));
-                done.alreadyComplete = true;
-                done.kernelTasksRun = 0;
-                done.partsReused = plan.targets.size();
-                done.shardsWritten = 0;
-                return done;
-            case CONFLICT:
-                throw new IllegalArgumentException("output directory " + outPath + " is not empty and holds no run "
-                        + "with these arguments; choose another --out or remove it");
-            case RESUME:
-                log.accept("resuming the run staged in " + out.staging());
-                break;
-            default:
-                out.begin(fingerprint);
-        }
+        CompressionReport done = RunStart.begin(out, out.state(fingerprint), fingerprint, plan.targets.size(), log);
+        if (done != null) return done;
         log.accept(String.format("plan: NoWag-VQ (%s) of %d matrices, one task each (largest %.1f MiB as float32), "
                         + "%d tensors copied, %d output shards", cfg, plan.targets.size(),
                 plan.largestBlockBytes / 1048576.0, plan.sourceShards.size() - plan.targets.size(),
