@@ -1,0 +1,205 @@
+package org.nowag.kernels.sparsegpt;
+
+import java.util.Arrays;
+import java.util.BitSet;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nowag.kernels.Checks;
+import org.nowag.kernels.prune.SparsityPattern;
+
+/**
+ * SparseGPT (Frantar and Alistarh 2023): prune W [rows, cols] column by column, each pruned weight's error spread
+ * over the later columns of its row through the inverse of the damped Hessian H = X^T X + lambda I, so the kept
+ * weights compensate (optimal brain surgeon, one column at a time). Follows the reference's
+ * {@code SparseGPT.fasterprune} (github IST-DASLab/sparsegpt, sparsegpt.py; defaults blocksize=128,
+ * percdamp=.01 there and in its opt.py):
+ * <ul>
+ *   <li>score of weight (r, j) = W_rj^2 / U_jj^2 with U the upper factor of H^-1 ({@link InverseHessianFactor}),
+ *       W already updated by the columns before j's block (or before j's N:M group);</li>
+ *   <li>unstructured: the mask of a block of {@code blockSize} columns is chosen once, at the block's start, over the
+ *       whole rows x block tile (the reference's threshold over the tile);</li>
+ *   <li>N:M: at the first column of each group of M, each row keeps the N highest scores of the group;</li>
+ *   <li>then, column j: q = kept ? w : 0, err = (w - q) / U_jj, W[r, j+1..] -= err * U[j, j+1..] inside the block,
+ *       and after the block the later columns get -Err * U[block, later] in one product (lazy batch update).</li>
+ * </ul>
+ * Where we differ from the reference, on purpose: the reference prunes the scores {@code <=} the tile's
+ * {@code sort(...)[int(n * p)]}, i.e. int(n * p) + 1 weights of a tile (more on ties); we prune exactly a count per
+ * tile such that the tiles' kept counts add up to Math.round((1 - p) * rows * cols), the rule every other method
+ * here uses (block b keeps K(i2) - K(i1) with K(c) = Math.round((1 - p) * rows * c)). Ties: the lower row-major
+ * index is kept. The sweep runs in double (the reference: float32); kept values are rounded to float at the end.
+ * The group of an unstructured pattern (row/matrix) does not apply: the tile is the group.
+ */
+public final class SparseGpt {
+    /** sparsegpt.py fasterprune(blocksize=128). */
+    public static final int DEFAULT_BLOCK_SIZE = 128;
+    /** sparsegpt.py fasterprune(percdamp=.01): lambda = 1% of mean diag(X^T X). */
+    public static final double DEFAULT_PERC_DAMP = 0.01;
+
+    private SparseGpt() {}
+
+    public static SparseGptResult prune(float[] w, int rows, int cols, float[] xtx, SparsityPattern pattern) {
+        return prune(w, rows, cols, toDouble(xtx), pattern, DEFAULT_BLOCK_SIZE, DEFAULT_PERC_DAMP);
+    }
+
+    /**
+     * @param w    row-major [rows, cols] (d_out x d_in), not changed
+     * @param xtx  X^T X row-major [cols, cols] (symmetric), not changed
+     */
+    public static SparseGptResult prune(float[] w, int rows, int cols, double[] xtx, SparsityPattern pattern,
+                                        int blockSize, double percDamp) {
+        Checks.matrix(w, rows, cols, "w");
+        Checks.finite(w, cols, "w");
+        checkHessian(xtx, cols);
+        if (pattern == null) throw new IllegalArgumentException("pattern must not be null");
+        pattern.checkShape(rows, cols);
+        if (blockSize < 1) throw new IllegalArgumentException("blockSize=" + blockSize + " must be >= 1");
+        if (pattern.isNOfM() && blockSize % pattern.m() != 0) {
+            throw new IllegalArgumentException("blockSize=" + blockSize + " must be a multiple of M=" + pattern.m()
+                    + " so that N:M groups never cross a block");
+        }
+        if (!(percDamp >= 0 && Double.isFinite(percDamp))) {
+            throw new IllegalArgumentException("percDamp=" + percDamp + " must be finite and >= 0");
+        }
+        boolean[] dead = new boolean[cols];
+        double[] u = InverseHessianFactor.of(xtx, cols, percDamp, dead);
+        double[] wd = new double[w.length];
+        for (int k = 0; k < w.length; k++) wd[k] = dead[k % cols] ? 0 : w[k];
+        long[] keep = new long[(w.length + 63) >>> 6];
+        float[] out = new float[w.length];
+        for (int i1 = 0; i1 < cols; i1 += blockSize) {
+            int i2 = Math.min(cols, i1 + blockSize);
+            if (!pattern.isNOfM()) {
+                long k = keptUpTo(pattern, rows, i2) - keptUpTo(pattern, rows, i1);
+                selectTile(wd, rows, cols, u, i1, i2, k, keep);
+            }
+            double[] err = sweepBlock(wd, rows, cols, u, i1, i2, pattern, keep, out);
+            lazyUpdate(wd, rows, cols, u, i1, i2, err);
+        }
+        long kept = 0;
+        for (long word : keep) kept += Long.bitCount(word);
+        return new SparseGptResult(out, BitSet.valueOf(keep), kept);
+    }
+
+    /** Kept weights in the first c columns of all rows: the tiles' counts add up to the whole matrix's. */
+    static long keptUpTo(SparsityPattern pattern, int rows, int c) {
+        return pattern.keptPerGroup((long) rows * c);
+    }
+
+    /** Columns i1..i2-1, one after another: fix each column, spread its error over the block's later columns. */
+    private static double[] sweepBlock(double[] w, int rows, int cols, double[] u, int i1, int i2,
+                                       SparsityPattern pattern, long[] keep, float[] out) {
+        int count = i2 - i1;
+        double[] err = new double[rows * count];
+        for (int i = i1; i < i2; i++) {
+            if (pattern.isNOfM() && (i - i1) % pattern.m() == 0) selectGroups(w, rows, cols, u, i, pattern, keep);
+            double dInv = 1.0 / u[i * cols + i];
+            int uRow = i * cols;
+            for (int r = 0; r < rows; r++) {
+                int k = r * cols + i;
+                double x = w[k];
+                boolean kept = (keep[k >>> 6] >>> k & 1L) != 0;
+                double q = kept ? x : 0;
+                out[k] = kept ? (float) x : 0f;
+                double e = (x - q) * dInv;
+                err[r * count + (i - i1)] = e;
+                if (e == 0) continue;
+                for (int c = i + 1; c < i2; c++) w[r * cols + c] -= e * u[uRow + c];
+            }
+        }
+        return err;
+    }
+
+    /** W[:, i2:] -= Err [rows, count] x U[i1:i2, i2:]: one GEMM (ND4J, double) per block. */
+    private static void lazyUpdate(double[] w, int rows, int cols, double[] u, int i1, int i2, double[] err) {
+        int rest = cols - i2;
+        if (rest == 0) return;
+        int count = i2 - i1;
+        double[] uBlock = new double[count * rest];
+        for (int a = 0; a < count; a++) System.arraycopy(u, (i1 + a) * cols + i2, uBlock, a * rest, rest);
+        INDArray e = Nd4j.create(err, new long[] {rows, count}, DataType.DOUBLE);
+        INDArray ub = Nd4j.create(uBlock, new long[] {count, rest}, DataType.DOUBLE);
+        double[] delta = e.mmul(ub).dup('c').data().asDouble();
+        for (int r = 0; r < rows; r++) {
+            int off = r * cols + i2;
+            int d = r * rest;
+            for (int c = 0; c < rest; c++) w[off + c] -= delta[d + c];
+        }
+    }
+
+    /** OBS score of (r, j): w_rj^2 / U_jj^2, as a float (the reference ranks float32 scores). */
+    static float score(double w, double ujj) {
+        return (float) (w * w / (ujj * ujj));
+    }
+
+    /**
+     * Keeps the k highest scores of the rows x [i1, i2) tile, ties to the lower row-major index: sort (score, index)
+     * pairs packed into longs (score bits are monotone for non-negative floats).
+     */
+    private static void selectTile(double[] w, int rows, int cols, double[] u, int i1, int i2, long k, long[] keep) {
+        int count = i2 - i1;
+        long[] keys = new long[rows * count];
+        for (int r = 0, t = 0; r < rows; r++) {
+            for (int j = i1; j < i2; j++, t++) {
+                int bits = Float.floatToRawIntBits(score(w[r * cols + j], u[j * cols + j]));
+                // descending score, then ascending index: sort ascending on (~bits, index)
+                keys[t] = ((long) (Integer.MAX_VALUE - bits) << 32) | t;
+            }
+        }
+        Arrays.sort(keys);
+        for (int a = 0; a < k; a++) {
+            int t = (int) keys[a];
+            int idx = (t / count) * cols + i1 + t % count;
+            keep[idx >>> 6] |= 1L << idx;
+        }
+    }
+
+    /** In every row, the N highest scores of columns [g, g + M), ties to the lower column. */
+    private static void selectGroups(double[] w, int rows, int cols, double[] u, int g, SparsityPattern pattern,
+                                     long[] keep) {
+        int m = pattern.m();
+        int n = pattern.n();
+        float[] s = new float[m];
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols + g;
+            for (int a = 0; a < m; a++) s[a] = score(w[base + a], u[(g + a) * cols + g + a]);
+            for (int a = 0; a < m; a++) {
+                int better = 0;  // how many of the group rank above element a
+                for (int b = 0; b < m; b++) {
+                    if (s[b] > s[a] || (s[b] == s[a] && b < a)) better++;
+                }
+                if (better < n) {
+                    int idx = base + a;
+                    keep[idx >>> 6] |= 1L << idx;
+                }
+            }
+        }
+    }
+
+    private static void checkHessian(double[] xtx, int cols) {
+        if (xtx == null) throw new IllegalArgumentException("X^T X is null");
+        if (xtx.length != (long) cols * cols) {
+            throw new IllegalArgumentException("X^T X has " + xtx.length + " elements but must be square [d_in, d_in] = ["
+                    + cols + ", " + cols + "] for a weight with d_in=" + cols);
+        }
+        for (int i = 0; i < cols; i++) {
+            for (int j = 0; j < cols; j++) {
+                double v = xtx[i * cols + j];
+                if (!Double.isFinite(v)) {
+                    throw new IllegalArgumentException("X^T X [" + i + ", " + j + "] is " + v + "; it must be finite");
+                }
+                if (i == j && v < 0) {
+                    throw new IllegalArgumentException("X^T X [" + i + ", " + i + "] is " + v
+                            + "; a Gram matrix has a non-negative diagonal");
+                }
+            }
+        }
+    }
+
+    static double[] toDouble(float[] xtx) {
+        if (xtx == null) throw new IllegalArgumentException("X^T X is null");
+        double[] d = new double[xtx.length];
+        for (int k = 0; k < xtx.length; k++) d[k] = xtx[k];
+        return d;
+    }
+}
