@@ -12,6 +12,8 @@ public enum CompressionMethod {
     MAGNITUDE("magnitude", PruneMethod.MAGNITUDE),
     /** Vector quantization (VqCompressor); no pruning pattern. */
     NOWAG_VQ("nowag-vq", null),
+    /** SparseGPT (kernels.sparsegpt): one whole matrix per task, reads its layer's full X^T X on the executor. */
+    SPARSEGPT("sparsegpt", null),
     COPY("copy", null);
 
     private final String cliName;
@@ -24,7 +26,7 @@ public enum CompressionMethod {
 
     public String cliName() { return cliName; }
 
-    /** null for COPY and NOWAG_VQ. */
+    /** null for COPY, NOWAG_VQ and SPARSEGPT. */
     public PruneMethod pruneMethod() { return pruneMethod; }
 
     public static CompressionMethod parse(String text) {

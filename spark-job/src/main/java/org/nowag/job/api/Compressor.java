@@ -21,6 +21,7 @@ import org.nowag.io.model.ModelDirectory;
 import org.nowag.io.model.ShardLayout;
 import org.nowag.io.safetensors.TensorSpec;
 import org.nowag.job.calib.CalibrationStats;
+import org.nowag.job.calib.FullGramFile;
 import org.nowag.io.fs.AtomicFiles;
 import org.nowag.io.fs.FileDigest;
 import org.nowag.job.commit.OutputLayout;
@@ -59,7 +60,10 @@ public final class Compressor {
         opts.validate();
         ModelDirectory model = ModelDirectory.open(opts.model(), conf);
         CalibrationStats stats = opts.calibration() == null ? null : CalibrationStats.load(opts.calibration(), conf);
+        String fullGram = opts.method() == CompressionMethod.SPARSEGPT
+                ? FullGramFile.locate(opts.method().cliName(), opts.calibration(), conf) : null;
         CompressionPlan plan = Planner.plan(model, opts, stats);
+        if (fullGram != null) plan = SparseGptPlans.withFullGram(plan, fullGram, conf);
         return new PlannedRun(model, stats, plan);
     }
 
@@ -87,6 +91,8 @@ public final class Compressor {
 
         Broadcast<byte[]> confBytes = spark.broadcast(HadoopConfBytes.toBytes(conf));
         Set<Path> committed = out.committedParts();
+        String fullGram = opts.method() == CompressionMethod.SPARSEGPT
+                ? FullGramFile.locate(opts.method().cliName(), opts.calibration(), conf) : null;
         List<PruneTask> todo = new ArrayList<>();
         List<PartSummary> reused = new ArrayList<>();
         Map<String, String> nonFinite = new LinkedHashMap<>();
@@ -103,6 +109,7 @@ public final class Compressor {
                     reused.add(PruneTask.readSummary(outFs, part));
                 } else {
                     PruneTask task = new PruneTask(b, opts.method(), opts.pattern(), colNorms.get(t.name()), s, part.toString());
+                    if (fullGram != null) task = task.withFullGram(fullGram);
                     todo.add(q == null ? task : task.withThreshold(q.key, q.perBlock[b.blockIndex]));
                 }
             }

@@ -27,6 +27,11 @@ public final class TensorReport {
     public double referenceBitsPerWeight;
     /** For 2:4: 16-bit kept value + 2-bit position per kept weight. */
     public Double compact24BitsPerWeight;
+    /**
+     * sparsegpt only: the real calibration loss ||(W - W_hat) X^T||^2 from the full X^T X (what SparseGPT minimises;
+     * dataAwareLoss above uses only the diagonal, which counts SparseGPT's compensating updates as errors).
+     */
+    public Double outputLoss;
     /** NoWag-VQ only: codebook, k-means history and bits per weight with every term. */
     public VqTensorReport vq;
 }

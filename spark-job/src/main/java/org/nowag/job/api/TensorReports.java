@@ -25,6 +25,7 @@ final class TensorReports {
             r.seconds += p.seconds;
             r.bytes += p.bytesRead;
             if (p.reused) r.blocksReused++;
+            if (p.outputLoss >= 0) r.outputLoss = (r.outputLoss == null ? 0 : r.outputLoss) + p.outputLoss;
         }
         r.sparsity = r.numel == 0 ? 0 : 1.0 - (double) r.kept / r.numel;
         r.proxyLossRelative = r.proxyEnergy == 0 ? 0 : r.proxyLoss / r.proxyEnergy;

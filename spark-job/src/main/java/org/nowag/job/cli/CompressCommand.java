@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
                 "  nowag compress --model ./llama --out ./llama-p50 --method nowag-p --sparsity 0.5",
                 "  nowag compress --model hdfs:///m/llama --out s3a://bucket/llama-24 --method wanda --pattern 2:4 --calibration stats.safetensors",
+                "  nowag compress --model ./llama --out ./llama-sgpt24 --method sparsegpt --pattern 2:4 --calibration stats.safetensors",
                 "  nowag compress --model ./llama --out ./llama-vq2 --method nowag-vq --vq-dim 6 --vq-bits 2 --calibration stats.safetensors",
                 "A re-run with the same arguments resumes from committed parts; when the output is complete it does nothing."})
 final class CompressCommand implements Callable<Integer> {
@@ -25,7 +26,7 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output directory (must not overlap the input).")
     String out;
 
-    @Option(names = "--method", defaultValue = "nowag-p", description = "nowag-p | wanda | magnitude | nowag-vq | copy (no kernel: the I/O floor). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--method", defaultValue = "nowag-p", description = "nowag-p | wanda | magnitude | sparsegpt | nowag-vq | copy (no kernel: the I/O floor). Default: ${DEFAULT-VALUE}.")
     String method;
 
     @Option(names = "--sparsity", description = "Unstructured sparsity in [0, 1). Default 0.5 when no --pattern is given.")
@@ -37,7 +38,7 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--group", description = "row | matrix: the group an unstructured sparsity is met in. Default: the method's (nowag-p, magnitude: matrix; wanda: row).")
     String group;
 
-    @Option(names = "--calibration", description = "Activation statistics: safetensors with one diag(X^T X) vector per linear weight. Without it the methods run data-free.")
+    @Option(names = "--calibration", description = "Activation statistics: safetensors with one diag(X^T X) vector per linear weight. Without it the methods run data-free. sparsegpt needs it and reads the full X^T X beside it (NAME.xtx.safetensors, from calibrate --full).")
     String calibration;
 
     @Option(names = "--include", description = "Regex of tensor names to compress (2-D float tensors only). Default: ${DEFAULT-VALUE}.",

@@ -32,13 +32,16 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--group", description = "row | matrix.")
     String group;
 
+    @Option(names = "--calibration", description = "Statistics file (sparsegpt plans need it and the full X^T X beside it).")
+    String calibration;
+
     @Option(names = "--block-mb", defaultValue = "256", description = "Row block size in MiB of float32. Default: ${DEFAULT-VALUE}.")
     double blockMb;
 
     @Override
     public Integer call() throws Exception {
         CompressionMethod m = CompressionMethod.parse(method);
-        CompressOptions opts = new CompressOptions().model(model).out("unused").method(m)
+        CompressOptions opts = new CompressOptions().model(model).out("unused").method(m).calibration(calibration)
                 .blockBytes((long) (blockMb * 1048576));
         opts.pattern(PatternOptions.pattern(m, sparsity, pattern, group));
         Compressor.PlannedRun run = Compressor.plan(opts, new Configuration());
@@ -52,7 +55,10 @@ final class InspectCommand implements Callable<Integer> {
         }
         long maxTask = 0;
         for (TargetTensor t : run.plan.targets) {
-            for (RowBlock b : t.blocks) maxTask = Math.max(maxTask, MemoryEstimate.pruneTaskBytes(t.info, b.rowCount));
+            for (RowBlock b : t.blocks) {
+                maxTask = Math.max(maxTask, m == CompressionMethod.SPARSEGPT
+                        ? MemoryEstimate.sparseGptTaskBytes(t.info) : MemoryEstimate.pruneTaskBytes(t.info, b.rowCount));
+            }
         }
         System.out.printf("%d tensors, %.3f GB; %d to compress with %s %s in %d tasks; %d output shard(s)%n",
                 run.model.tensors().size(), total / 1e9, run.plan.targets.size(), m, opts.pattern(),

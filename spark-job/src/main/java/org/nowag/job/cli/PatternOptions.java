@@ -12,6 +12,10 @@ final class PatternOptions {
         if (pattern != null && sparsity != null) {
             throw new IllegalArgumentException("give either --sparsity (unstructured) or --pattern N:M, not both");
         }
+        if (method == CompressionMethod.SPARSEGPT && group != null) {
+            throw new IllegalArgumentException("--group does not apply to sparsegpt: it chooses its mask per block of "
+                    + "128 columns over all rows, as the SparseGPT reference does");
+        }
         if (pattern != null) {
             if (group != null) throw new IllegalArgumentException("--group applies to --sparsity, not to an N:M --pattern");
             return SparsityPattern.parse(pattern);

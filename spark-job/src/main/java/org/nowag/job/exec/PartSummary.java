@@ -14,6 +14,8 @@ public final class PartSummary implements Serializable {
     public double proxyLoss;
     public double proxyEnergy;
     public double dataAwareLoss;
+    /** ||(W - W_hat) X^T||^2 from the full X^T X (sparsegpt); -1 when not computed. */
+    public double outputLoss = -1;
     /** Kernel seconds in this run; 0 for a part reused from an earlier run. */
     public double seconds;
     public long bytesRead;
@@ -33,6 +35,7 @@ public final class PartSummary implements Serializable {
         m.put("proxy_loss", Double.toString(proxyLoss));
         m.put("proxy_energy", Double.toString(proxyEnergy));
         m.put("data_aware_loss", Double.toString(dataAwareLoss));
+        if (outputLoss >= 0) m.put("output_loss", Double.toString(outputLoss));
         return m;
     }
 
@@ -45,6 +48,7 @@ public final class PartSummary implements Serializable {
         s.proxyLoss = Double.parseDouble(m.get("proxy_loss"));
         s.proxyEnergy = Double.parseDouble(m.get("proxy_energy"));
         s.dataAwareLoss = Double.parseDouble(m.get("data_aware_loss"));
+        if (m.containsKey("output_loss")) s.outputLoss = Double.parseDouble(m.get("output_loss"));
         s.bytesRead = bytes;
         s.reused = true;
         return s;

@@ -12,11 +12,14 @@ import org.nowag.io.safetensors.SafetensorsFile;
 import org.nowag.io.safetensors.SafetensorsWriter;
 import org.nowag.io.safetensors.TensorSpec;
 import org.nowag.job.api.CompressionMethod;
+import org.nowag.job.calib.FullGramFile;
 import org.nowag.job.plan.RowBlock;
 import org.nowag.kernels.norm.NoWagNormalizer;
 import org.nowag.kernels.prune.PruneResult;
 import org.nowag.kernels.prune.Pruner;
 import org.nowag.kernels.prune.SparsityPattern;
+import org.nowag.kernels.sparsegpt.OutputLoss;
+import org.nowag.kernels.sparsegpt.SparseGpt;
 
 /**
  * One row block: read it from storage, prune it, write the result as a part file (a one-tensor safetensors named
@@ -39,14 +42,17 @@ public final class PruneTask implements Serializable {
     public final boolean hasThreshold;
     public final int thresholdKey;
     public final long equalQuota;
+    /** SparseGPT only: the full X^T X file, from which this task reads its own layer's [d_in, d_in] matrix. */
+    public final String fullGram;
 
     public PruneTask(RowBlock block, CompressionMethod method, SparsityPattern pattern, float[] colNorms,
                      float[] activations, String partPath) {
-        this(block, method, pattern, colNorms, activations, partPath, false, 0, 0);
+        this(block, method, pattern, colNorms, activations, partPath, false, 0, 0, null);
     }
 
     private PruneTask(RowBlock block, CompressionMethod method, SparsityPattern pattern, float[] colNorms,
-                      float[] activations, String partPath, boolean hasThreshold, int thresholdKey, long equalQuota) {
+                      float[] activations, String partPath, boolean hasThreshold, int thresholdKey, long equalQuota,
+                      String fullGram) {
         this.block = block;
         this.method = method;
         this.pattern = pattern;
@@ -56,11 +62,18 @@ public final class PruneTask implements Serializable {
         this.hasThreshold = hasThreshold;
         this.thresholdKey = thresholdKey;
         this.equalQuota = equalQuota;
+        this.fullGram = fullGram;
     }
 
     /** This task, pruning against a whole-matrix threshold found by the histogram passes. */
     public PruneTask withThreshold(int key, long quota) {
-        return new PruneTask(block, method, pattern, colNorms, activations, partPath, true, key, quota);
+        return new PruneTask(block, method, pattern, colNorms, activations, partPath, true, key, quota, fullGram);
+    }
+
+    /** This task, for SparseGPT: it reads its layer's X^T X from {@code path} (the block is the whole matrix). */
+    public PruneTask withFullGram(String path) {
+        return new PruneTask(block, method, pattern, colNorms, activations, partPath, hasThreshold, thresholdKey,
+                equalQuota, path);
     }
 
     public PartSummary run(Configuration conf) throws IOException {
@@ -91,7 +104,12 @@ public final class PruneTask implements Serializable {
                     return summary;
                 }
                 float[] c = colNorms != null ? colNorms : wholeTensorColumnNorms(w, rows, cols);
-                PruneResult r = hasThreshold
+                double[] xtx = method == CompressionMethod.SPARSEGPT
+                        ? FullGramFile.read(fullGram, block.tensor.name(), cols, conf) : null;
+                PruneResult r = xtx != null
+                        ? SparseGpt.prune(w, rows, cols, xtx, pattern, SparseGpt.DEFAULT_BLOCK_SIZE,
+                                SparseGpt.DEFAULT_PERC_DAMP).withLosses(w, rows, cols, c, activations)
+                        : hasThreshold
                         ? Pruner.pruneAbove(method.pruneMethod(), w, rows, cols, c, activations, thresholdKey, equalQuota)
                         : Pruner.prune(method.pruneMethod(), pattern, w, rows, cols, c, activations);
                 encoded = new byte[Math.toIntExact(n * block.tensor.dtype().bytes())];
@@ -100,6 +118,7 @@ public final class PruneTask implements Serializable {
                 summary.proxyLoss = r.proxyLoss;
                 summary.proxyEnergy = r.proxyEnergy;
                 summary.dataAwareLoss = r.dataAwareLoss;
+                if (xtx != null) summary.outputLoss = OutputLoss.of(w, r.pruned, rows, cols, xtx);
             }
         }
         summary.bytesRead = encoded.length;

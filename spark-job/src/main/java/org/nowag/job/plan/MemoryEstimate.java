@@ -13,4 +13,16 @@ public final class MemoryEstimate {
         long n = rows * tensor.cols();
         return n * (2L * tensor.dtype().bytes() + 12L) + n / 8;
     }
+
+    /**
+     * Heap of one SparseGPT task (the whole matrix, n = d_out * d_in, d = d_in): bytes in and out (2 x dtype), W as
+     * float32, the double working copy, the float output and one block's lazy update as doubles (4 + 8 + 4 + 8), the
+     * mask (1/8); X^T X read as float and widened to double, the damped copy, R and U (4 + 4 x 8 per d^2 element).
+     * ND4J holds the update GEMM's operands and product off the heap (up to 8n + 8 x 128 x (d + d_out) bytes).
+     */
+    public static long sparseGptTaskBytes(TensorInfo tensor) {
+        long n = tensor.numel();
+        long d = tensor.cols();
+        return n * (2L * tensor.dtype().bytes() + 24L) + n / 8 + 36L * d * d;
+    }
 }

@@ -13,6 +13,7 @@ import org.nowag.io.model.ShardLayout;
 import org.nowag.io.safetensors.TensorInfo;
 import org.nowag.io.safetensors.TensorSpec;
 import org.nowag.job.api.CompressOptions;
+import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.calib.CalibrationStats;
 import org.nowag.kernels.prune.SparsityPattern;
 
@@ -44,7 +45,12 @@ public final class Planner {
                 throw new IllegalArgumentException("tensor " + t.name() + " " + shapeText(t) + ": " + e.getMessage(), e);
             }
             if (stats != null) stats.checkCovers(t.name(), t.cols());
-            List<RowBlock> blocks = blocks(t, shard, opts.blockBytes());
+            boolean wholeMatrix = opts.method() == CompressionMethod.SPARSEGPT;
+            List<RowBlock> blocks = blocks(t, shard, wholeMatrix ? Long.MAX_VALUE : opts.blockBytes());
+            if (wholeMatrix && blocks.size() > 1) {  // SparseGPT's sweep couples every row through the whole X^T X
+                throw new IllegalArgumentException("tensor " + t.name() + " " + shapeText(t) + ": sparsegpt needs the "
+                        + "whole matrix in one task, but it is larger than one Java array of float32 (2 GiB)");
+            }
             for (RowBlock b : blocks) largest = Math.max(largest, b.floatBytes());
             targets.add(new TargetTensor(t, shard, blocks));
         }
