@@ -12,6 +12,8 @@ public enum CompressionMethod {
     MAGNITUDE("magnitude", PruneMethod.MAGNITUDE),
     /** Vector quantization (VqCompressor); no pruning pattern. */
     NOWAG_VQ("nowag-vq", null),
+    /** ARMOR 2:4 with block-diagonal wrappers (ArmorCompressor); the pattern is always 2:4. */
+    ARMOR("armor", null),
     COPY("copy", null);
 
     private final String cliName;
