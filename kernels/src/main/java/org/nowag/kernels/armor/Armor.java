@@ -51,14 +51,18 @@ public final class Armor {
         double[] sd = new double[cols];
         for (int j = 0; j < cols; j++) sd[j] = s == null ? 1.0 : s[j];
         ArmorState st = initialState(wBar, rows, cols, sd, b, start);
+        double[] startLosses = {start.proxyLoss, start.proxyEnergy};
+        start = null; // its pruned copy of W (4 bytes per weight) is not needed any more
 
         List<Double> losses = new ArrayList<>();
+        double[] seconds = new double[config.iterations()];
         double loss = st.loss();
         losses.add(loss);
         int rejected = 0;
         for (int it = 0; it < config.iterations(); it++) {
+            long t0 = System.nanoTime();
             for (int step = 0; step < 3; step++) {
-                ArmorState.Snapshot before = st.snapshot();
+                ArmorState.Snapshot before = st.snapshot(step);
                 if (step == 0) st.stepA();
                 else if (step == 1) st.stepB();
                 else st.stepS();
@@ -71,9 +75,12 @@ public final class Armor {
                 }
             }
             losses.add(loss);
+            seconds[it] = (System.nanoTime() - t0) / 1e9;
             if (progress != null) progress.accept(toArray(losses));
         }
-        return finish(w, wBarF, rows, cols, s, config, st, r, c, toArray(losses), start, rejected);
+        ArmorResult result = finish(w, wBarF, rows, cols, s, config, st, r, c, toArray(losses), startLosses, rejected);
+        result.iterationSeconds = seconds;
+        return result;
     }
 
     /** A = I, B = I, S = the NoWag-P 2:4 mask with W_bar's values where kept. */
@@ -98,7 +105,7 @@ public final class Armor {
     }
 
     private static ArmorResult finish(float[] w, float[] wBarF, int rows, int cols, float[] s, ArmorConfig config,
-                                      ArmorState st, float[] r, float[] c, double[] losses, PruneResult start,
+                                      ArmorState st, float[] r, float[] c, double[] losses, double[] startLosses,
                                       int rejected) {
         int b = st.b;
         float[] aBlocks = stack(st.a, b);
@@ -127,7 +134,7 @@ public final class Armor {
         float[] wHat = NoWagNormalizer.denormalize(q, rows, cols, rowNorms, colNorms);
         double dataAware = ProxyLoss.dataAware(w, wHat, rows, cols, s);
         return new ArmorResult(rows, cols, b, aBlocks, bBlocks, values, positions, rowNorms, colNorms,
-                config.halfStorage(), losses, start.proxyLoss, proxyLoss, start.proxyEnergy, dataAware, rejected);
+                config.halfStorage(), losses, startLosses[0], proxyLoss, startLosses[1], dataAware, rejected);
     }
 
     private static float[] stack(double[][] blocks, int b) {

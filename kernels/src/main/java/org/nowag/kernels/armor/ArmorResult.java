@@ -28,6 +28,8 @@ public final class ArmorResult {
     public final double dataAwareLoss;
     /** Steps kept / rejected over all iterations (A, B, S; a step whose loss would rise is rejected). */
     public final int stepsRejected;
+    /** Wall seconds of each outer iteration (for benchmarks; not part of the deterministic output). */
+    public double[] iterationSeconds = new double[0];
 
     ArmorResult(int rows, int cols, int blockSize, float[] aBlocks, float[] bBlocks, float[] values, int[] positions,
                 float[] rowNorms, float[] colNorms, boolean halfStorage, double[] losses, double nowagPLoss,

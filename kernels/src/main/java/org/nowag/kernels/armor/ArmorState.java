@@ -349,7 +349,8 @@ final class ArmorState {
 
     // ---------------------------------------------------------------- snapshots
 
-    Snapshot snapshot() { return new Snapshot(this); }
+    /** A copy of what one step may change: A (step 0), B (step 1) or the core (step 2). */
+    Snapshot snapshot(int step) { return new Snapshot(this, step); }
 
     static double[] transpose(double[] x, int n) {
         double[] t = new double[n * n];
@@ -359,31 +360,27 @@ final class ArmorState {
         return t;
     }
 
-    /** A copy of the iterate, to put back when a step would raise the loss. */
+    /** A copy of the part of the iterate one step changes, to put back when the step would raise the loss. */
     static final class Snapshot {
         private final double[][] a;
         private final double[][] bm;
         private final byte[] pair;
         private final double[] values;
 
-        Snapshot(ArmorState st) {
-            a = deep(st.a);
-            bm = deep(st.bm);
-            pair = st.pair.clone();
-            values = st.values.clone();
+        Snapshot(ArmorState st, int step) {
+            a = step == 0 ? st.a.clone() : null;    // the steps replace whole blocks, never write into one
+            bm = step == 1 ? st.bm.clone() : null;
+            pair = step == 2 ? st.pair.clone() : null;
+            values = step == 2 ? st.values.clone() : null;
         }
 
         void restore(ArmorState st) {
-            for (int k = 0; k < a.length; k++) st.a[k] = a[k].clone();
-            for (int m = 0; m < bm.length; m++) st.bm[m] = bm[m].clone();
-            System.arraycopy(pair, 0, st.pair, 0, pair.length);
-            System.arraycopy(values, 0, st.values, 0, values.length);
-        }
-
-        private static double[][] deep(double[][] x) {
-            double[][] c = new double[x.length][];
-            for (int i = 0; i < x.length; i++) c[i] = x[i].clone();
-            return c;
+            if (a != null) System.arraycopy(a, 0, st.a, 0, a.length);
+            if (bm != null) System.arraycopy(bm, 0, st.bm, 0, bm.length);
+            if (pair != null) {
+                System.arraycopy(pair, 0, st.pair, 0, pair.length);
+                System.arraycopy(values, 0, st.values, 0, values.length);
+            }
         }
     }
 }
