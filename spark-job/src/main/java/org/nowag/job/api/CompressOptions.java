@@ -1,6 +1,7 @@
 package org.nowag.job.api;
 
 import java.io.Serializable;
+import org.nowag.kernels.armor.ArmorConfig;
 import org.nowag.kernels.prune.SparsityPattern;
 import org.nowag.kernels.vq.VqConfig;
 
@@ -24,6 +25,7 @@ public final class CompressOptions implements Serializable {
     private boolean failAfterParts;
     private boolean skipNonFinite;
     private VqConfig vq = VqConfig.defaults();
+    private ArmorConfig armor = ArmorConfig.defaults();
 
     public String model() { return model; }
     public CompressOptions model(String v) { model = v; return this; }
@@ -58,6 +60,10 @@ public final class CompressOptions implements Serializable {
     /** NoWag-VQ parameters (used by --method nowag-vq only). */
     public VqConfig vq() { return vq; }
     public CompressOptions vq(VqConfig v) { vq = v; return this; }
+
+    /** ARMOR parameters (used by --method armor only). */
+    public ArmorConfig armor() { return armor; }
+    public CompressOptions armor(ArmorConfig v) { armor = v; return this; }
 
     void validate() {
         if (model == null || model.isBlank()) throw new IllegalArgumentException("--model is required");

@@ -14,6 +14,8 @@ public enum CompressionMethod {
     NOWAG_VQ("nowag-vq", null),
     /** SparseGPT (kernels.sparsegpt): one whole matrix per task, reads its layer's full X^T X on the executor. */
     SPARSEGPT("sparsegpt", null),
+    /** ARMOR 2:4 with block-diagonal wrappers (ArmorCompressor); the pattern is always 2:4. */
+    ARMOR("armor", null),
     COPY("copy", null);
 
     private final String cliName;

@@ -71,6 +71,9 @@ public final class Compressor {
         if (opts.method() == CompressionMethod.NOWAG_VQ) {
             return new VqCompressor(spark, log).run(opts);  // whole-matrix codebooks: its own plan and parts
         }
+        if (opts.method() == CompressionMethod.ARMOR) {
+            return new ArmorCompressor(spark, log).run(opts);  // whole-matrix factorization: its own parts
+        }
         long started = System.nanoTime();
         PlannedRun planned = plan(opts, spark.hadoopConfiguration());
         CompressionPlan plan = planned.plan;

@@ -20,6 +20,7 @@ import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.nowag.io.armor.ArmorTensors;
 import org.nowag.io.model.ModelDirectory;
 import org.nowag.io.model.ShardLayout;
 import org.nowag.io.safetensors.DType;
@@ -31,7 +32,7 @@ import org.nowag.job.exec.DecompressShardTask;
 import org.nowag.job.spark.HadoopConfBytes;
 
 /**
- * `nowag decompress`: turns a NoWag-VQ model back into a dense HF model (W_hat in each weight's original dtype and
+ * `nowag decompress`: turns a NoWag-VQ or ARMOR model back into a dense HF model (W_hat in each weight's original dtype and
  * shape, from config.json's compression block), so any HF-style tool loads it. One Spark task per output shard;
  * shards are staged and published like `compress` (a re-run of a finished output does nothing).
  */
@@ -52,13 +53,16 @@ public final class Decompressor {
         ModelDirectory in = ModelDirectory.open(model, conf);
         ObjectNode config = in.configJson() == null ? null : (ObjectNode) JSON.readTree(in.configJson());
         JsonNode compression = config == null ? null : config.get("compression");
-        if (compression == null || !VqCompressor.FORMAT.equals(compression.path("format").asText())) {
+        String format = compression == null ? "" : compression.path("format").asText();
+        if (!VqCompressor.FORMAT.equals(format) && !ArmorCompressor.FORMAT.equals(format)) {
             throw new IllegalArgumentException(in.root() + " is not a NoWag-VQ model (config.json has no compression "
-                    + "block with format " + VqCompressor.FORMAT + "); decompress reads what compress --method nowag-vq wrote");
+                    + "block with format " + VqCompressor.FORMAT + " or " + ArmorCompressor.FORMAT
+                    + "); decompress reads what compress --method nowag-vq or --method armor wrote");
         }
         JsonNode originals = compression.path("tensors");
         List<TensorSpec> outputs = new ArrayList<>();
         List<String> vqWeights = new ArrayList<>();
+        List<String> armorWeights = new ArrayList<>();
         Map<String, String> shardOf = new LinkedHashMap<>();
         for (TensorInfo t : in.tensors()) {
             shardOf.put(t.name(), in.shardOf(t.name()).toString());
@@ -72,7 +76,11 @@ public final class Decompressor {
                 outputs.add(new TensorSpec(w, DType.parse("config.json", o.path("dtype").asText()),
                         new long[] {o.path("shape").get(0).asLong(), o.path("shape").get(1).asLong()}));
                 vqWeights.add(w);
-            } else if (!VqTensors.isVqTensor(t.name())) {
+            } else if (ArmorCompressor.FORMAT.equals(format) && originals.has(t.name())) {
+                // ARMOR keeps the dense W_hat under the weight's name; it is rebuilt from the parts, not copied
+                outputs.add(new TensorSpec(t.name(), t.dtype(), t.shape()));
+                armorWeights.add(t.name());
+            } else if (!VqTensors.isVqTensor(t.name()) && !ArmorTensors.isArmorTensor(t.name())) {
                 outputs.add(new TensorSpec(t.name(), t.dtype(), t.shape()));
             }
         }
@@ -103,6 +111,7 @@ public final class Decompressor {
             if (outFs.exists(staged)) continue;
             Map<String, String> needed = new LinkedHashMap<>();
             List<String> decoded = new ArrayList<>();
+            List<String> decodedArmor = new ArrayList<>();
             for (TensorSpec s : layout.shardTensors(i)) {
                 if (vqWeights.contains(s.name())) {
                     decoded.add(s.name());
@@ -113,14 +122,23 @@ public final class Decompressor {
                         }
                         needed.put(name, shardOf.get(name));
                     }
+                } else if (armorWeights.contains(s.name())) {
+                    decodedArmor.add(s.name());
+                    for (String suffix : ArmorTensors.SUFFIXES) {
+                        String name = s.name() + suffix;
+                        if (!shardOf.containsKey(name)) {
+                            throw new IllegalArgumentException(in.root() + " lacks the ARMOR tensor " + name);
+                        }
+                        needed.put(name, shardOf.get(name));
+                    }
                 } else {
                     needed.put(s.name(), shardOf.get(s.name()));
                 }
             }
-            tasks.add(new DecompressShardTask(staged.toString(), layout.shardTensors(i), needed, decoded));
+            tasks.add(new DecompressShardTask(staged.toString(), layout.shardTensors(i), needed, decoded, decodedArmor));
         }
-        log.accept(String.format("decompress: %d VQ weights into %d shards (%d to write)", vqWeights.size(),
-                layout.shardCount(), tasks.size()));
+        log.accept(String.format("decompress: %d VQ and %d ARMOR weights into %d shards (%d to write)", vqWeights.size(),
+                armorWeights.size(), layout.shardCount(), tasks.size()));
         if (!tasks.isEmpty()) {
             Broadcast<byte[]> confBytes = spark.broadcast(HadoopConfBytes.toBytes(conf));
             spark.setJobDescription("nowag decompress: " + tasks.size() + " shards");
@@ -151,7 +169,7 @@ public final class Decompressor {
         out.writeText(out.successMarker(), fingerprint);
         outFs.delete(out.staging(), true);
         log.accept("wrote dense model " + outPath);
-        return vqWeights.size();
+        return vqWeights.size() + armorWeights.size();
     }
 
     private static String fingerprint(ModelDirectory in, long maxShardBytes) {

@@ -34,4 +34,6 @@ public final class TensorReport {
     public Double outputLoss;
     /** NoWag-VQ only: codebook, k-means history and bits per weight with every term. */
     public VqTensorReport vq;
+    /** ARMOR only: loss at the start, after each iteration, at the end, and bits per weight with every term. */
+    public ArmorTensorReport armor;
 }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
                 "  nowag compress --model hdfs:///m/llama --out s3a://bucket/llama-24 --method wanda --pattern 2:4 --calibration stats.safetensors",
                 "  nowag compress --model ./llama --out ./llama-sgpt24 --method sparsegpt --pattern 2:4 --calibration stats.safetensors",
                 "  nowag compress --model ./llama --out ./llama-vq2 --method nowag-vq --vq-dim 6 --vq-bits 2 --calibration stats.safetensors",
+                "  nowag compress --model ./llama --out ./llama-armor --method armor --armor-iters 10 --armor-block 32 --calibration stats.safetensors",
                 "A re-run with the same arguments resumes from committed parts; when the output is complete it does nothing."})
 final class CompressCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Input model directory (file:, hdfs://, s3a://).")
@@ -26,7 +27,7 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output directory (must not overlap the input).")
     String out;
 
-    @Option(names = "--method", defaultValue = "nowag-p", description = "nowag-p | wanda | magnitude | sparsegpt | nowag-vq | copy (no kernel: the I/O floor). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--method", defaultValue = "nowag-p", description = "nowag-p | wanda | magnitude | sparsegpt | nowag-vq | armor | copy (no kernel: the I/O floor). Default: ${DEFAULT-VALUE}.")
     String method;
 
     @Option(names = "--sparsity", description = "Unstructured sparsity in [0, 1). Default 0.5 when no --pattern is given.")
@@ -69,6 +70,15 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "nowag-vq: k-means++ seed (same seed, same output). Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--armor-iters", defaultValue = "10", description = "armor: outer iterations (A, B, S steps each). Default: ${DEFAULT-VALUE}.")
+    int armorIters;
+
+    @Option(names = "--armor-block", defaultValue = "32", description = "armor: block size b of A and B (a multiple of 4 dividing d_out and d_in). Default: ${DEFAULT-VALUE}.")
+    int armorBlock;
+
+    @Option(names = "--armor-store", defaultValue = "f16", description = "armor: f16 | f32 for A, B, kept values and norms. Default: ${DEFAULT-VALUE}.")
+    String armorStore;
+
     @Option(names = "--master", description = "Spark master. Default: the one spark-submit gives, else local[*].")
     String master;
 
@@ -94,6 +104,11 @@ final class CompressCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--sparsity, --pattern and --group are for pruning; nowag-vq takes --vq-dim, --vq-bits, --vq-iters, --seed");
             }
             opts.vq(VqOptions.config(vqDim, vqBits, vqIters, seed, vqStore));
+            return opts;
+        }
+        if (m == CompressionMethod.ARMOR) {
+            opts.armor(ArmorOptions.config(sparsity, pattern, group, armorBlock, armorIters, armorStore));
+            opts.pattern(SparsityPattern.nOfM(2, 4));
             return opts;
         }
         opts.pattern(PatternOptions.pattern(m, sparsity, pattern, group));

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Example:",
                 "  nowag decompress --model ./llama-vq2 --out ./llama-vq2-dense"})
 final class DecompressCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "A model written by compress --method nowag-vq.")
+    @Option(names = "--model", required = true, description = "A model written by compress --method nowag-vq or --method armor.")
     String model;
 
     @Option(names = "--out", required = true, description = "Output directory for the dense model.")

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
                 "  deploy/nowag-submit.sh --master yarn -- compress --model hdfs:///m/llama --out hdfs:///m/llama-24 --pattern 2:4",
                 "Run 'nowag <command> --help' for a command's options and examples."},
         subcommands = {CompressCommand.class, InspectCommand.class, DemoCommand.class, ImportMiniLmCommand.class,
-                BenchCommand.class, ScaleProofCommand.class, DecompressCommand.class, BenchVqCommand.class,
+                BenchCommand.class, ScaleProofCommand.class, DecompressCommand.class, BenchVqCommand.class, BenchArmorCommand.class,
                 CalibrateCommand.class, EvaluateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class NowagCli {

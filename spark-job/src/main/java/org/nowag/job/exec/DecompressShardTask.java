@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.nowag.io.armor.ArmorTensors;
 import org.nowag.io.fs.AtomicFiles;
 import org.nowag.io.safetensors.FloatCodec;
 import org.nowag.io.safetensors.SafetensorsFile;
@@ -18,6 +19,7 @@ import org.nowag.io.safetensors.SafetensorsWriter;
 import org.nowag.io.safetensors.TensorInfo;
 import org.nowag.io.safetensors.TensorSpec;
 import org.nowag.io.vq.VqTensors;
+import org.nowag.kernels.armor.ArmorDecoder;
 import org.nowag.kernels.vq.VqDecoder;
 
 /**
@@ -33,23 +35,35 @@ public final class DecompressShardTask implements Serializable {
     /** Output tensors decoded from VQ tensors (the rest are copies). */
     public final List<String> vqWeights;
 
+    /** Output tensors rebuilt from their ARMOR parts (diag(r) A S B diag(c)). */
+    public final List<String> armorWeights;
+
     public DecompressShardTask(String targetPath, List<TensorSpec> tensors, Map<String, String> inputShards,
                                List<String> vqWeights) {
+        this(targetPath, tensors, inputShards, vqWeights, new ArrayList<>());
+    }
+
+    public DecompressShardTask(String targetPath, List<TensorSpec> tensors, Map<String, String> inputShards,
+                               List<String> vqWeights, List<String> armorWeights) {
         this.targetPath = targetPath;
         this.tensors = new ArrayList<>(tensors);
         this.inputShards = new LinkedHashMap<>(inputShards);
         this.vqWeights = new ArrayList<>(vqWeights);
+        this.armorWeights = new ArrayList<>(armorWeights);
     }
 
     public long run(Configuration conf) throws IOException {
         Path target = new Path(targetPath);
         Map<String, SafetensorsFile> open = new HashMap<>();
         Set<String> vq = new HashSet<>(vqWeights);
+        Set<String> armor = new HashSet<>(armorWeights);
         try {
             AtomicFiles.write(target.getFileSystem(conf), target, out ->
                     SafetensorsWriter.write(out, tensors, Map.of("format", "pt"), (spec, o) -> {
                         if (vq.contains(spec.name())) {
                             o.write(decode(spec, open, conf));
+                        } else if (armor.contains(spec.name())) {
+                            o.write(decodeArmor(spec, open, conf));
                         } else {
                             open(open, inputShards.get(spec.name()), conf).copyBytes(spec.name(), 0, spec.byteSize(), o);
                         }
@@ -76,6 +90,28 @@ public final class DecompressShardTask implements Serializable {
                     + "] but config.json records " + java.util.Arrays.toString(shape));
         }
         float[] wHat = VqDecoder.decode(v.codes, v.codebook, v.dim, v.rows, v.cols, v.rowNorms, v.colNorms);
+        byte[] bytes = new byte[Math.toIntExact(spec.byteSize())];
+        FloatCodec.encode(wHat, 0, spec.dtype(), bytes, 0, wHat.length);
+        return bytes;
+    }
+
+    private byte[] decodeArmor(TensorSpec spec, Map<String, SafetensorsFile> open, Configuration conf) throws IOException {
+        String w = spec.name();
+        Map<String, VqTensors.Stored> stored = new HashMap<>();
+        for (String suffix : ArmorTensors.SUFFIXES) {
+            String name = w + suffix;
+            SafetensorsFile f = open(open, inputShards.get(name), conf);
+            TensorInfo t = f.header().tensor(name);
+            stored.put(name, new VqTensors.Stored(t.dtype(), t.shape(), f.readBytes(name, 0, Math.toIntExact(t.byteSize()))));
+        }
+        ArmorTensors a = ArmorTensors.decode(w, stored);
+        long[] shape = spec.shape();
+        if (shape.length != 2 || shape[0] != a.rows || shape[1] != a.cols) {
+            throw new IllegalArgumentException("ARMOR tensors of " + w + " decode to [" + a.rows + ", " + a.cols
+                    + "] but the model records " + java.util.Arrays.toString(shape));
+        }
+        float[] wHat = ArmorDecoder.decode(a.rows, a.cols, a.blockSize, a.aBlocks, a.bBlocks, a.values, a.positions,
+                a.rowNorms, a.colNorms);
         byte[] bytes = new byte[Math.toIntExact(spec.byteSize())];
         FloatCodec.encode(wHat, 0, spec.dtype(), bytes, 0, wHat.length);
         return bytes;
