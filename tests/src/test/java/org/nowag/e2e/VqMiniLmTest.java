@@ -171,16 +171,6 @@ class VqMiniLmTest {
     }
 
     @Test
-    void anInputSizeNotDivisibleByTheSubvectorDimensionStopsBeforeWritingAndNamesTheTensor() {
-        Path out = tmp.resolve("bad");
-        CompressOptions opts = options(out).vq(VqConfig.ofBits(5, 1, 5, 0));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new Compressor(Fixtures.spark(), null).run(opts));
-        assertTrue(e.getMessage().contains("encoder.layer.0.") && e.getMessage().contains("--vq-dim 5"), e.getMessage());
-        assertFalse(Files.exists(out), "nothing written");
-    }
-
-    @Test
     void pruningFlagsWithNowagVqAreRefused() {
         assertEquals(1, NowagCli.run("compress", "--model", model.toString(), "--out", tmp.resolve("x").toString(),
                 "--method", "nowag-vq", "--sparsity", "0.5"));

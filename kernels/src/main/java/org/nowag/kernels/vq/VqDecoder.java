@@ -1,7 +1,8 @@
 package org.nowag.kernels.vq;
 
 /**
- * W_hat = diag(r) Q diag(c) with Q[i, b*d + t] = codebook[code(i, b), t]. The kernel and `decompress` both call this,
+ * W_hat = diag(r) Q diag(c) with Q[i, b*d + t] = codebook[code(i, b), t], b < ceil(d_in / d); when d does not divide
+ * d_in, the last subvector of each row is padded and its padded coordinates are dropped. The kernel and `decompress` both call this,
  * so a stored model decodes to exactly the W_hat the kernel reported (same float operations in the same order).
  */
 public final class VqDecoder {
@@ -11,8 +12,12 @@ public final class VqDecoder {
     public static float[] normalized(int[] codes, float[] codebook, int d, int rows, int cols) {
         check(codes, codebook, d, rows, cols);
         float[] q = new float[rows * cols];
-        for (int g = 0; g < codes.length; g++) {
-            System.arraycopy(codebook, codes[g] * d, q, g * d, d);
+        int groups = (cols + d - 1) / d;
+        for (int i = 0, g = 0; i < rows; i++) {
+            for (int b = 0; b < groups; b++, g++) {
+                int j = b * d;
+                System.arraycopy(codebook, codes[g] * d, q, i * cols + j, Math.min(d, cols - j));
+            }
         }
         return q;
     }
@@ -34,11 +39,10 @@ public final class VqDecoder {
     }
 
     private static void check(int[] codes, float[] codebook, int d, int rows, int cols) {
-        if (d < 1 || cols % d != 0) {
-            throw new IllegalArgumentException("d_in=" + cols + " is not divisible by the subvector dimension " + d);
-        }
-        if ((long) codes.length * d != (long) rows * cols) {
-            throw new IllegalArgumentException(codes.length + " codes of " + d + " values do not fill [" + rows + ", " + cols + "]");
+        if (d < 1) throw new IllegalArgumentException("subvector dimension d=" + d + " must be >= 1");
+        if ((long) codes.length != (long) rows * ((cols + d - 1) / d)) {
+            throw new IllegalArgumentException(codes.length + " codes of " + d + " values do not tile [" + rows + ", "
+                    + cols + "] (want rows * ceil(d_in / d) = " + (long) rows * ((cols + d - 1) / d) + ")");
         }
         if (codebook.length % d != 0) {
             throw new IllegalArgumentException("codebook length " + codebook.length + " is not a multiple of d=" + d);

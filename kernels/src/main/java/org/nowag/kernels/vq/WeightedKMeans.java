@@ -1,7 +1,9 @@
 package org.nowag.kernels.vq;
 
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -21,14 +23,15 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Determinism and monotonicity, where this kernel is stricter than the reference:
  * <ul>
- *   <li>Init: textbook k-means++ (D^2 sampling over ALL subvectors with the weighted distance, java.util.Random
- *       seeded). The reference samples from a random subset of K subvectors per step and clips distances to [0, 1]
+ *   <li>Init: textbook k-means++ (D^2 sampling with the weighted distance, java.util.Random seeded) over all
+ *       subvectors, or over a seeded uniform sample of them when there are more than VqConfig.initSample. The reference samples from a random subset of K subvectors per step and clips distances to [0, 1]
  *       (its speed-up); exact D^2 sampling is what its docstring names, and is reproducible on any machine.
  *       When every remaining distance is 0 the next centroid is a uniformly drawn subvector.</li>
  *   <li>Assignment: the GEMM proposes the nearest centroid in float; a subvector moves only when the exact distance
  *       (double) to the proposal is strictly smaller than to its current centroid. So float rounding in the expanded
  *       distance can never raise the loss, and "no code changed" is a reliable stop.</li>
- *   <li>Update: each centroid coordinate becomes the w-weighted mean of its members (double sums, subvector order).
+ *   <li>Update: each centroid coordinate becomes the w-weighted mean of its members (double sums in subvector order
+ *       within each block of whole rows, blocks added in order: see {@link BlockedKMeans}).
  *       An empty cluster, or a coordinate whose members' weights sum to 0, KEEPS its previous value (the reference
  *       divides by sum + 1e-8, which turns them into 0; keeping is just as optimal and leaves the centroid usable).</li>
  *   <li>Stop: after an assignment that changed no code (iteration > 0), or after maxIterations assign+update rounds.</li>
@@ -46,51 +49,150 @@ public final class WeightedKMeans {
      * @param k       number of centroids; if n < k the codebook has n centroids (every subvector its own)
      */
     public static KMeansResult run(float[] data, int d, float[] weights, int groups, int k, int maxIterations, long seed) {
+        return run(data, d, weights, groups, k, maxIterations, seed, VqConfig.DEFAULT_BLOCK_SUBVECTORS,
+                VqConfig.DEFAULT_INIT_SAMPLE);
+    }
+
+    /**
+     * The same k-means, its sums taken per block of {@link #blockLength} subvectors and added in block order
+     * ({@link BlockedKMeans}), and k-means++ on the seeded sample {@link #initSample}: exactly what row blocks on
+     * executors compute for the same arguments.
+     */
+    public static KMeansResult run(float[] data, int d, float[] weights, int groups, int k, int maxIterations, long seed,
+                                   int blockSubvectors, int initSample) {
         checkArguments(data, d, weights, groups, k, maxIterations);
         int n = data.length / d;
         int kEff = Math.min(k, n);
-        float[] codebook = kMeansPlusPlus(data, d, weights, groups, kEff, seed);
+        int[] sample = initSample(n, kEff, initSample, seed);
+        float[] codebook = sample == null ? kMeansPlusPlus(data, d, weights, groups, kEff, seed)
+                : kMeansPlusPlus(gather(data, d, sample), d, weights, groups, sample, kEff, seed);
+        BlockedKMeans km = new BlockedKMeans(codebook, kEff, d, maxIterations);
+        int block = blockLength(groups, blockSubvectors);
         int[] codes = new int[n];
         Arrays.fill(codes, -1);
-        double[] losses = new double[maxIterations];
-        int iterations = 0;
-        boolean converged = false;
-        for (int it = 0; it < maxIterations; it++) {
-            Assignment a = assign(data, d, weights, groups, codebook, kEff, codes);
-            losses[it] = a.loss;
-            iterations = it + 1;
-            if (it > 0 && a.changed == 0) {
-                converged = true;
-                break;
+        while (!km.done()) {
+            List<BlockedKMeans.Partial> partials = new ArrayList<>();
+            for (int from = 0; from < n; from += block) {
+                partials.add(assignAndSum(data, from, Math.min(n, from + block), d, weights, groups, km.codebook(), kEff, codes));
             }
-            update(data, d, weights, groups, codes, codebook, kEff);
+            km.step(partials);
         }
-        double finalLoss = loss(data, d, weights, groups, codes, codebook);
-        return new KMeansResult(codes, codebook, kEff, d, Arrays.copyOf(losses, iterations), finalLoss, iterations, converged);
+        double finalLoss = 0;
+        for (int from = 0; from < n; from += block) {
+            finalLoss += loss(data, from, Math.min(n, from + block), d, weights, groups, codes, km.codebook());
+        }
+        return km.result(codes, finalLoss);
+    }
+
+    /** Subvectors per k-means block: whole rows of {@code groups} subvectors, at most blockSubvectors (>= 1 row). */
+    public static int blockLength(int groups, int blockSubvectors) {
+        return Math.multiplyExact(Math.max(1, blockSubvectors / groups), groups);
+    }
+
+    /**
+     * The subvectors k-means++ draws from: null when n <= max(sample, k) (all of them), else a uniform sample of that
+     * size in increasing order (selection sampling, Knuth's Algorithm S, with its own seeded stream).
+     */
+    public static int[] initSample(long n, int k, int sample, long seed) {
+        int m = Math.max(sample, k);
+        if (n <= m) return null;
+        Random rnd = new Random(seed ^ 0x6B6D65616E732B2BL);  // "kmeans++": a stream apart from the init's own
+        int[] idx = new int[m];
+        int taken = 0;
+        for (long g = 0; g < n && taken < m; g++) {
+            if ((n - g) * rnd.nextDouble() < m - taken) idx[taken++] = (int) g;
+        }
+        return idx;
+    }
+
+    static float[] gather(float[] data, int d, int[] idx) {
+        float[] out = new float[idx.length * d];
+        for (int i = 0; i < idx.length; i++) System.arraycopy(data, idx[i] * d, out, i * d, d);
+        return out;
     }
 
     /** k-means++: first centroid uniform, then each next one drawn with probability proportional to D^2 (weighted). */
     static float[] kMeansPlusPlus(float[] data, int d, float[] weights, int groups, int k, long seed) {
+        return kMeansPlusPlus(data, d, weights, groups, null, k, seed);
+    }
+
+    /**
+     * k-means++ over the m subvectors in {@code data}; subvector i is the matrix's subvector index[i] (all of them in
+     * order when index is null), which picks its weight row index[i] % groups.
+     *
+     * <p>Each step adds one centroid and lowers every subvector's D^2 to it. The data and weights are laid out
+     * coordinate-major (one double array per coordinate), so the distance to the new centroid is d passes of a
+     * branch-free loop over the subvectors that the JIT vectorizes, instead of a short loop per subvector with
+     * index arithmetic; each distance is still summed over t = 0 .. d-1 in the same order with the same double
+     * operations, so the centroids are the same bit for bit as the scalar loop's (KMeansPlusPlusTest keeps it).
+     */
+    public static float[] kMeansPlusPlus(float[] data, int d, float[] weights, int groups, int[] index, int k, long seed) {
         int n = data.length / d;
         Random rnd = new Random(seed);
         float[] codebook = new float[k * d];
+        double[][] v = new double[d][n];
+        double[][] w = new double[d][n];
+        for (int g = 0; g < n; g++) {
+            int w0 = ((index == null ? g : index[g]) % groups) * d;
+            for (int t = 0; t < d; t++) {
+                v[t][g] = data[g * d + t];
+                w[t][g] = weights[w0 + t];
+            }
+        }
         double[] minDist = new double[n];
         Arrays.fill(minDist, Double.POSITIVE_INFINITY);
+        double[] dist = new double[n];
         int chosen = rnd.nextInt(n);
         System.arraycopy(data, chosen * d, codebook, 0, d);
         for (int c = 1; c < k; c++) {
+            Arrays.fill(dist, 0.0);
+            for (int t = 0; t < d; t++) {
+                addWeightedSquare(dist, v[t], w[t], codebook[(c - 1) * d + t], n);
+            }
+            // Distances are >= +0 and finite, so Math.min is the scalar loop's "if (dist < min) min = dist".
+            for (int g = 0; g < n; g++) {
+                minDist[g] = Math.min(minDist[g], dist[g]);
+            }
             double total = 0;
             for (int g = 0; g < n; g++) {
-                double dist = distance(data, g, d, weights, groups, codebook, c - 1);
-                if (dist < minDist[g]) {
-                    minDist[g] = dist;
-                }
                 total += minDist[g];
             }
             chosen = total > 0 ? sampleProportional(minDist, total, rnd.nextDouble() * total) : rnd.nextInt(n);
             System.arraycopy(data, chosen * d, codebook, c * d, d);
         }
         return codebook;
+    }
+
+    /** dist[g] += w[g] * (v[g] - c)^2, in the order (w * diff) * diff of the scalar distance. */
+    private static void addWeightedSquare(double[] dist, double[] v, double[] w, float c, int n) {
+        double cc = c;
+        for (int g = 0; g < n; g++) {
+            double diff = v[g] - cc;
+            dist[g] += w[g] * diff * diff;
+        }
+    }
+
+    /**
+     * One block's share of an iteration: assign subvectors from .. to - 1 (codes[g] holds g's current code, -1 before
+     * the first), then the w-weighted sums of the new members per centroid coordinate, in double, subvector order.
+     * {@code from} must be a multiple of groups (whole rows), so g % groups is the same in any array holding the
+     * block from index 0.
+     */
+    public static BlockedKMeans.Partial assignAndSum(float[] data, int from, int to, int d, float[] weights, int groups,
+                                                     float[] codebook, int k, int[] codes) {
+        Assignment a = assign(data, from, to, d, weights, groups, codebook, k, codes);
+        double[] num = new double[k * d];
+        double[] den = new double[k * d];
+        for (int g = from; g < to; g++) {
+            int w0 = (g % groups) * d;
+            int c0 = codes[g] * d;
+            for (int t = 0; t < d; t++) {
+                double w = weights[w0 + t];
+                num[c0 + t] += w * data[g * d + t];
+                den[c0 + t] += w;
+            }
+        }
+        return new BlockedKMeans.Partial(a.changed, a.loss, num, den);
     }
 
     /** The first index whose running sum exceeds u; the last positive entry if rounding leaves u unreached. */
@@ -122,7 +224,13 @@ public final class WeightedKMeans {
 
     /** Assignment step: GEMM proposals per row chunk, accepted only on a strict exact improvement. */
     static Assignment assign(float[] data, int d, float[] weights, int groups, float[] codebook, int k, int[] codes) {
-        int n = data.length / d;
+        return assign(data, 0, data.length / d, d, weights, groups, codebook, k, codes);
+    }
+
+    /** The assignment of subvectors from .. to - 1 only; GEMM chunks start at {@code from}. */
+    static Assignment assign(float[] data, int from, int to, int d, float[] weights, int groups, float[] codebook, int k,
+                             int[] codes) {
+        int n = to - from;
         INDArray centroidSide = Nd4j.create(centroidSide(codebook, k, d), new long[] {2L * d, k}, DataType.FLOAT);
         int chunk = (int) Math.max(1, Math.min(n, DISTANCE_BLOCK_FLOATS / k));
         int changed = 0;
@@ -130,8 +238,8 @@ public final class WeightedKMeans {
         INDArray distances = distanceBlock(chunk, k);
         int[] proposal = new int[chunk];
         float[] nearest = new float[chunk];
-        for (int start = 0; start < n; start += chunk) {
-            int rows = Math.min(chunk, n - start);
+        for (int start = from; start < to; start += chunk) {
+            int rows = Math.min(chunk, to - start);
             if (rows != chunk) distances = distanceBlock(rows, k);
             INDArray dataSide = Nd4j.create(dataSide(data, d, weights, groups, start, rows), new long[] {rows, 2L * d},
                     DataType.FLOAT);
@@ -210,31 +318,16 @@ public final class WeightedKMeans {
         return b;
     }
 
-    /** Update step: s-weighted mean per coordinate; empty clusters and zero-weight coordinates keep their value. */
-    static void update(float[] data, int d, float[] weights, int groups, int[] codes, float[] codebook, int k) {
-        double[] num = new double[k * d];
-        double[] den = new double[k * d];
-        int n = codes.length;
-        for (int g = 0; g < n; g++) {
-            int w0 = (g % groups) * d;
-            int c0 = codes[g] * d;
-            for (int t = 0; t < d; t++) {
-                double w = weights[w0 + t];
-                num[c0 + t] += w * data[g * d + t];
-                den[c0 + t] += w;
-            }
-        }
-        for (int i = 0; i < k * d; i++) {
-            if (den[i] > 0) {
-                codebook[i] = (float) (num[i] / den[i]);
-            }
-        }
-    }
-
     /** sum_g ||v_g - c_codes[g]||_S^2 in double, subvector order. */
     public static double loss(float[] data, int d, float[] weights, int groups, int[] codes, float[] codebook) {
+        return loss(data, 0, codes.length, d, weights, groups, codes, codebook);
+    }
+
+    /** The loss of subvectors from .. to - 1, in double, subvector order. */
+    public static double loss(float[] data, int from, int to, int d, float[] weights, int groups, int[] codes,
+                              float[] codebook) {
         double sum = 0;
-        for (int g = 0; g < codes.length; g++) {
+        for (int g = from; g < to; g++) {
             sum += distance(data, g, d, weights, groups, codebook, codes[g]);
         }
         return sum;
@@ -242,7 +335,11 @@ public final class WeightedKMeans {
 
     /** Exact weighted distance sum_t w_t (v_t - c_t)^2 in double (differences of floats are exact in double). */
     static double distance(float[] data, int g, int d, float[] weights, int groups, float[] codebook, int c) {
-        int w0 = (g % groups) * d;
+        return distanceAt(data, g, d, weights, (g % groups) * d, codebook, c);
+    }
+
+    /** The same distance with the weight row's offset given. */
+    static double distanceAt(float[] data, int g, int d, float[] weights, int w0, float[] codebook, int c) {
         double sum = 0;
         for (int t = 0; t < d; t++) {
             double diff = (double) data[g * d + t] - (double) codebook[c * d + t];
@@ -251,7 +348,7 @@ public final class WeightedKMeans {
         return sum;
     }
 
-    private static void checkArguments(float[] data, int d, float[] weights, int groups, int k, int maxIterations) {
+    static void checkArguments(float[] data, int d, float[] weights, int groups, int k, int maxIterations) {
         if (d < 1) throw new IllegalArgumentException("subvector dimension d=" + d + " must be >= 1");
         if (data == null || data.length == 0 || data.length % d != 0) {
             throw new IllegalArgumentException("data length " + (data == null ? "null" : data.length)

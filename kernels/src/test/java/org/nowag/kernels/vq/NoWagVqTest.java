@@ -77,10 +77,93 @@ class NoWagVqTest {
     }
 
     @Test
-    void inputSizeNotDivisibleByTheSubvectorDimensionIsAClearError() {
-        float[] w = TestMatrices.gaussian(4, 10, 1);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> NoWagVq.quantize(w, 4, 10, null, new VqConfig(6, 4, 10, 1, true)));
-        assertTrue(e.getMessage().contains("d_in=10") && e.getMessage().contains("6"), e.getMessage());
+    void aWidthThatDIsNotDividingIsPaddedAndWHatDropsThePadding() {
+        int rows = 64;
+        int cols = 20;  // d = 6: groups = 4, the last one has 2 real inputs and 4 of padding
+        float[] w = TestMatrices.gaussian(rows, cols, 21);
+        float[] s = TestMatrices.activations(cols, 21);
+        VqResult r = NoWagVq.quantize(w, rows, cols, s, new VqConfig(6, 32, 100, 4, true));
+        assertEquals(rows * 4, r.codes.length, "one code per padded subvector");
+        float[] wHat = r.wHat();
+        assertEquals(rows * cols, wHat.length);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                int code = r.codes[i * 4 + j / 6];
+                assertEquals(r.rowNorms[i] * r.codebook[code * 6 + j % 6] * r.colNorms[j], wHat[i * cols + j], 0f);
+            }
+        }
+        double weights = rows * cols;
+        assertEquals(rows * 4 * 5 / weights, r.codeBitsPerWeight(), 1e-12, "the padded subvectors' codes are counted");
+        float[] wBar = NoWagNormalizer.normalize(w, rows, cols, r.colNorms, r.rowNorms);
+        assertEquals(ProxyLoss.normalized(wBar, VqDecoder.normalized(r.codes, r.codebook, 6, rows, cols), rows, cols, s),
+                r.proxyLoss, 1e-9 * r.proxyLoss);
+        assertEquals(ProxyLoss.dataAware(w, wHat, rows, cols, s), r.dataAwareLoss, 1e-9 * r.dataAwareLoss);
+    }
+
+    @Test
+    void paddedCoordinatesNeverEnterTheAssignmentOfAPaddedSubvector() {
+        int rows = 64;
+        int cols = 20;
+        float[] w = TestMatrices.gaussian(rows, cols, 22);
+        float[] s = TestMatrices.activations(cols, 22);
+        VqResult r = NoWagVq.quantize(w, rows, cols, s, new VqConfig(6, 16, 100, 9, false));
+        assertTrue(r.kMeans.converged, "converged, so every code is a nearest centroid of the last codebook");
+        float[] wBar = NoWagNormalizer.normalize(w, rows, cols, r.colNorms, r.rowNorms);
+        float[] codebook = r.kMeans.codebook;
+        for (int i = 0; i < rows; i++) {
+            // The last subvector: inputs 18, 19 real, 4 padded. Distances over the real inputs alone must pick its code.
+            double best = Double.POSITIVE_INFINITY;
+            for (int c = 0; c < 16; c++) {
+                best = Math.min(best, realDistance(wBar, i * cols + 18, s, 18, codebook, c));
+            }
+            assertEquals(best, realDistance(wBar, i * cols + 18, s, 18, codebook, r.codes[i * 4 + 3]), 0.0,
+                    "row " + i + ": its code is nearest on the real inputs, whatever the padded ones hold");
+        }
+        // The same matrix with the real part only (d = 2 divides the last 2 inputs) is not what we compare; instead
+        // the padded coordinates must carry weight 0 in the k-means weights.
+        VqGeometry geo = new VqGeometry(rows, cols, 6, VqConfig.DEFAULT_BLOCK_SUBVECTORS);
+        float[] weights = geo.paddedWeights(s);
+        for (int j = cols; j < geo.paddedCols; j++) assertEquals(0f, weights[j], "padding weight");
+    }
+
+    private static double realDistance(float[] wBar, int offset, float[] s, int j0, float[] codebook, int c) {
+        double sum = 0;
+        for (int t = 0; t < 2; t++) {
+            double diff = (double) wBar[offset + t] - codebook[c * 6 + t];
+            sum += s[j0 + t] * diff * diff;
+        }
+        return sum;
+    }
+
+    @Test
+    void thePaddingValueIsTheMeanOfWBar() {
+        int rows = 10;
+        int cols = 7;
+        float[] w = TestMatrices.gaussian(rows, cols, 23);
+        VqConfig cfg = new VqConfig(3, 4, 5, 1, true);
+        VqResult r = NoWagVq.quantize(w, rows, cols, null, cfg);
+        float[] wBar = NoWagNormalizer.normalize(w, rows, cols, r.colNorms, r.rowNorms);
+        double sum = 0;
+        for (float v : wBar) sum += v;
+        float pad = VqBlockSums.padValue(sum, (long) rows * cols);
+        float[] data = VqBlockSums.subvectors(wBar, 0, rows, new VqGeometry(rows, cols, 3, 1 << 20), pad);
+        assertEquals(rows * 9, data.length);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < 9; j++) {
+                assertEquals(j < cols ? wBar[i * cols + j] : pad, data[i * 9 + j], 0f);
+            }
+        }
+    }
+
+    @Test
+    void manyBlocksGiveAResultCloseToOneBlockAndEveryBlockSizeDecodesConsistently() {
+        float[] w = TestMatrices.gaussian(60, 20, 24);
+        float[] s = TestMatrices.activations(20, 24);
+        VqConfig one = new VqConfig(6, 16, 30, 2, true);
+        VqResult a = NoWagVq.quantize(w, 60, 20, s, one);
+        VqResult b = NoWagVq.quantize(w, 60, 20, s, one.withBlocks(7 * 4, 1 << 18));  // blocks of 7 rows
+        // Only the order of additions differs (blocks of 7 rows vs one block): same init, near-identical sums.
+        assertEquals(a.proxyEnergy, b.proxyEnergy, 1e-12 * a.proxyEnergy);
+        assertEquals(a.proxyLoss, b.proxyLoss, 1e-3 * a.proxyLoss);
     }
 }

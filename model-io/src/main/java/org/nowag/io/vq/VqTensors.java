@@ -10,13 +10,14 @@ import org.nowag.io.safetensors.TensorSpec;
 /**
  * How one vector-quantized weight is stored: four safetensors tensors next to where the dense weight was.
  * <pre>
- *   NAME.vq.codes      U8   [ceil(n * bits / 8)]  n = d_out * d_in / d codes, {@link CodePacking} bit stream,
- *                                                 bits = ceil(log2 K) (at least 1); code (i, b) at index i * (d_in / d) + b
+ *   NAME.vq.codes      U8   [ceil(n * bits / 8)]  n = d_out * ceil(d_in / d) codes, {@link CodePacking} bit stream,
+ *                                                 bits = ceil(log2 K) (at least 1); code (i, b) at index i * ceil(d_in / d) + b
  *   NAME.vq.codebook   F16|F32 [K, d]            centroid k = row k
  *   NAME.vq.row_norms  F16|F32 [d_out]           r
  *   NAME.vq.col_norms  F16|F32 [d_in]            c
  * </pre>
- * W_hat[i, b*d + t] = r_i * codebook[code(i, b), t] * c_{b*d + t}. Every size is derivable from the shapes, so the
+ * W_hat[i, b*d + t] = r_i * codebook[code(i, b), t] * c_{b*d + t} for b*d + t < d_in: when d does not divide d_in
+ * the last subvector of each row was padded, and its padded coordinates are dropped. Every size is derivable from the shapes, so the
  * four tensors describe themselves; config.json's compression block repeats them for people. This class is the
  * format only; the quantization math lives in kernels.
  */
@@ -41,7 +42,7 @@ public final class VqTensors {
         if (floatType != DType.F16 && floatType != DType.F32) {
             throw new IllegalArgumentException("VQ codebook and norms are stored as F16 or F32, not " + floatType);
         }
-        if (dim < 1 || cols % dim != 0 || (long) codes.length * dim != (long) rows * cols) {
+        if (dim < 1 || codes.length != codeCount(rows, cols, dim)) {
             throw new IllegalArgumentException(codes.length + " codes of dimension " + dim + " do not tile ["
                     + rows + ", " + cols + "]");
         }
@@ -66,6 +67,11 @@ public final class VqTensors {
     /** ceil(log2 k), at least 1. */
     public static int codeBits(int k) { return Math.max(1, 32 - Integer.numberOfLeadingZeros(k - 1)); }
 
+    /** Codes of a [rows, cols] weight: rows * ceil(cols / dim) (the last subvector of a row may be padded). */
+    public static long codeCount(long rows, long cols, int dim) {
+        return rows * ((cols + dim - 1) / dim);
+    }
+
     /** The four tensor specs in file order, named after the dense weight. */
     public List<TensorSpec> specs(String weight) {
         return specs(weight, rows, cols, dim, codebookSize(), floatType);
@@ -73,7 +79,7 @@ public final class VqTensors {
 
     /** The specs a [rows, cols] weight quantized with k centroids of dimension dim will have (planning, no data). */
     public static List<TensorSpec> specs(String weight, long rows, long cols, int dim, int k, DType floatType) {
-        long count = rows * cols / dim;
+        long count = codeCount(rows, cols, dim);
         List<TensorSpec> specs = new ArrayList<>();
         specs.add(new TensorSpec(weight + CODES, DType.U8, new long[] {CodePacking.packedBytes(count, codeBits(k))}));
         specs.add(new TensorSpec(weight + CODEBOOK, floatType, new long[] {k, dim}));
@@ -125,11 +131,11 @@ public final class VqTensors {
         int d = Math.toIntExact(codebook.shape[1]);
         int rows = Math.toIntExact(rowNorms.shape[0]);
         int cols = Math.toIntExact(colNorms.shape[0]);
-        if (d < 1 || k < 1 || cols % d != 0) {
+        if (d < 1 || k < 1) {
             throw new IllegalArgumentException("'" + weight + CODEBOOK + "' has shape [" + k + ", " + d
-                    + "], which does not tile d_in=" + cols);
+                    + "]; both must be positive");
         }
-        int count = Math.toIntExact((long) rows * cols / d);
+        int count = Math.toIntExact(codeCount(rows, cols, d));
         int bits = codeBits(k);
         if (codes.bytes.length != CodePacking.packedBytes(count, bits)) {
             throw new IllegalArgumentException("'" + weight + CODES + "' holds " + codes.bytes.length + " bytes; "

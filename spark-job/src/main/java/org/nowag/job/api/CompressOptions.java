@@ -26,6 +26,7 @@ public final class CompressOptions implements Serializable {
     private boolean skipNonFinite;
     private VqConfig vq = VqConfig.defaults();
     private ArmorConfig armor = ArmorConfig.defaults();
+    private boolean vqRowBlocks;
 
     public String model() { return model; }
     public CompressOptions model(String v) { model = v; return this; }
@@ -60,6 +61,12 @@ public final class CompressOptions implements Serializable {
     /** NoWag-VQ parameters (used by --method nowag-vq only). */
     public VqConfig vq() { return vq; }
     public CompressOptions vq(VqConfig v) { vq = v; return this; }
+    /**
+     * NoWag-VQ: run every matrix's k-means over row blocks on executors. Without it only matrices larger than
+     * {@link #blockBytes} as float32 do. The output is the same either way.
+     */
+    public boolean vqRowBlocks() { return vqRowBlocks; }
+    public CompressOptions vqRowBlocks(boolean v) { vqRowBlocks = v; return this; }
 
     /** ARMOR parameters (used by --method armor only). */
     public ArmorConfig armor() { return armor; }

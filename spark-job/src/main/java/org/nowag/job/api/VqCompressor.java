@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,7 @@ import org.nowag.job.exec.ShardWriteTask;
 import org.nowag.job.exec.VqPartSummary;
 import org.nowag.job.exec.VqTask;
 import org.nowag.job.plan.CompressionPlan;
+import org.nowag.job.plan.RowBlock;
 import org.nowag.job.plan.TargetTensor;
 import org.nowag.job.spark.HadoopConfBytes;
 import org.nowag.kernels.vq.VqConfig;
@@ -68,12 +70,8 @@ final class VqCompressor {
                     outputs.add(new TensorSpec(t.name(), t.dtype(), t.shape()));
                     continue;
                 }
-                if (t.cols() % cfg.dim != 0) {
-                    throw new IllegalArgumentException("tensor " + t.name() + " " + java.util.Arrays.toString(t.shape())
-                            + ": d_in=" + t.cols() + " is not divisible by --vq-dim " + cfg.dim
-                            + "; choose a dimension that divides it, or leave the tensor out with --include");
-                }
-                long subvectors = t.rows() * t.cols() / cfg.dim;
+                // d_in not divisible by d: each row's last subvector is padded (VqGeometry), its code is stored.
+                long subvectors = VqTensors.codeCount(t.rows(), t.cols(), cfg.dim);
                 int k = (int) Math.min(cfg.codebookSize, subvectors);
                 for (TensorSpec s : VqTensors.specs(t.name(), t.rows(), t.cols(), cfg.dim, k, floatType)) {
                     outputs.add(s);
@@ -100,7 +98,7 @@ final class VqCompressor {
         OutputLayout out = new OutputLayout(outFs, outPath);
         CompressionReport done = RunStart.begin(out, out.state(fingerprint), fingerprint, plan.targets.size(), log);
         if (done != null) return done;
-        log.accept(String.format("plan: NoWag-VQ (%s) of %d matrices, one task each (largest %.1f MiB as float32), "
+        log.accept(String.format("plan: NoWag-VQ (%s) of %d matrices (largest row block %.1f MiB as float32), "
                         + "%d tensors copied, %d output shards", cfg, plan.targets.size(),
                 plan.largestBlockBytes / 1048576.0, plan.sourceShards.size() - plan.targets.size(),
                 layout.shards.shardCount()));
@@ -108,6 +106,7 @@ final class VqCompressor {
         Broadcast<byte[]> confBytes = spark.broadcast(HadoopConfBytes.toBytes(conf));
         Set<Path> committed = out.committedParts();
         List<VqTask> todo = new ArrayList<>();
+        Set<VqTask> overBudget = new HashSet<>();
         List<VqPartSummary> summaries = new ArrayList<>();
         for (TargetTensor t : plan.targets) {
             Path part = out.part(t.name(), 0, 1);
@@ -115,19 +114,37 @@ final class VqCompressor {
                 summaries.add(VqTask.readSummary(outFs, part));
             } else {
                 float[] s = planned.stats == null ? null : planned.stats.diagonal(t.name());
-                todo.add(new VqTask(t.blocks.get(0), cfg, s, part.toString()));
+                // The planner splits a matrix above --block-mb into row blocks; VQ takes it whole (one task, or k-means
+                // over its own row blocks below), and the split is the signal that one task would be too large.
+                RowBlock whole = new RowBlock(t.shardPath, t.info, 0, Math.toIntExact(t.info.rows()), 0, 1);
+                VqTask task = new VqTask(whole, cfg, s, part.toString());
+                todo.add(task);
+                if (opts.vqRowBlocks() || t.blocks.size() > 1) overBudget.add(task);
             }
         }
         int reused = summaries.size();
-        log.accept(String.format("nowag-vq: %d matrices to quantize, %d already committed", todo.size(), reused));
-        if (!todo.isEmpty()) {
-            spark.setJobDescription("nowag compress: nowag-vq on " + todo.size() + " matrices");
+        // A matrix above the row-block budget (or every one, when asked) runs its k-means over row blocks on
+        // executors; the others are one task each. Both write the same part for the same matrix.
+        List<VqTask> oneTask = new ArrayList<>();
+        List<VqTask> rowBlocks = new ArrayList<>();
+        for (VqTask t : todo) {
+            (overBudget.contains(t) ? rowBlocks : oneTask).add(t);
+        }
+        log.accept(String.format("nowag-vq: %d matrices to quantize (%d as one task, %d over row blocks), %d already "
+                + "committed", todo.size(), oneTask.size(), rowBlocks.size(), reused));
+        if (!oneTask.isEmpty()) {
+            spark.setJobDescription("nowag compress: nowag-vq on " + oneTask.size() + " matrices");
             try {
-                summaries.addAll(spark.parallelize(todo, todo.size())
+                summaries.addAll(spark.parallelize(oneTask, oneTask.size())
                         .map(task -> task.run(HadoopConfBytes.fromBytes(confBytes.value()))).collect());
             } finally {
                 spark.setJobDescription(null);
             }
+        }
+        RowBlockVq blocked = new RowBlockVq(spark, confBytes, log);
+        for (VqTask t : rowBlocks) {
+            Path part = new Path(t.partPath);
+            summaries.add(blocked.run(t, new Path(new Path(out.staging(), "vq-kmeans"), part.getParent().getName())));
         }
         if (opts.failAfterParts()) {
             throw new IllegalStateException("stopped after committing every part (fault injection for tests)");

@@ -67,6 +67,10 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--vq-store", defaultValue = "f16", description = "nowag-vq: f16 | f32 for codebook and norms. Default: ${DEFAULT-VALUE}.")
     String vqStore;
 
+    @Option(names = "--vq-row-blocks", description = "nowag-vq: run every matrix's k-means over row blocks on executors "
+            + "(otherwise only matrices larger than --block-mb as float32 do; same output either way).")
+    boolean vqRowBlocks;
+
     @Option(names = "--seed", defaultValue = "0", description = "nowag-vq: k-means++ seed (same seed, same output). Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -103,7 +107,7 @@ final class CompressCommand implements Callable<Integer> {
             if (sparsity != null || pattern != null || group != null) {
                 throw new IllegalArgumentException("--sparsity, --pattern and --group are for pruning; nowag-vq takes --vq-dim, --vq-bits, --vq-iters, --seed");
             }
-            opts.vq(VqOptions.config(vqDim, vqBits, vqIters, seed, vqStore));
+            opts.vq(VqOptions.config(vqDim, vqBits, vqIters, seed, vqStore)).vqRowBlocks(vqRowBlocks);
             return opts;
         }
         if (m == CompressionMethod.ARMOR) {

@@ -55,7 +55,17 @@ public final class VqTask implements Serializable {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("tensor " + name + ": " + e.getMessage(), e);
         }
-        VqTensors stored = new VqTensors(rows, cols, r.dim, r.codes, r.codebook, r.rowNorms, r.colNorms,
+        return writePart(conf, name, r, partPath, start);
+    }
+
+    /**
+     * Writes the part of one quantized matrix (the four VQ tensors under their final names, the summary in the
+     * header), temp name then rename; shared by the one-task path and the row-block path, so both write the same
+     * bytes for the same result.
+     */
+    public static VqPartSummary writePart(Configuration conf, String name, VqResult r, String partPath, long startNanos)
+            throws IOException {
+        VqTensors stored = new VqTensors(r.rows, r.cols, r.dim, r.codes, r.codebook, r.rowNorms, r.colNorms,
                 r.halfStorage ? DType.F16 : DType.F32);
         VqPartSummary s = summary(name, r);
         Path part = new Path(partPath);
@@ -63,7 +73,7 @@ public final class VqTask implements Serializable {
         AtomicFiles.write(outFs, part, out -> SafetensorsWriter.write(out, stored.specs(name), s.toMetadata(),
                 (spec, o) -> o.write(stored.bytes(spec.name()))));
         s.bytesWritten = stored.specs(name).stream().mapToLong(t -> t.byteSize()).sum();
-        s.seconds = (System.nanoTime() - start) / 1e9;
+        s.seconds = (System.nanoTime() - startNanos) / 1e9;
         return s;
     }
 
