@@ -1,6 +1,8 @@
 package org.nowag.kernels.norm;
 
 import org.nowag.kernels.Checks;
+import org.nowag.kernels.simd.Simd;
+import org.nowag.kernels.simd.VectorLoops;
 
 /**
  * NoWag normalization of a weight matrix W [rows = d_out, cols = d_in], row-major float[].
@@ -35,8 +37,10 @@ public final class NoWagNormalizer {
 
     // Hot loops live in per-row methods: the JIT compiles a method called per row far sooner than it
     // on-stack-replaces one loop running over 235M elements.
+    // The vector path stops before a non-finite value; the scalar loop then reports it.
     private static void accumulateRow(float[] w, int offset, int cols, double[] acc) {
-        for (int j = 0; j < cols; j++) {
+        int j = Simd.ENABLED ? VectorLoops.accumulateSquares(w, offset, cols, acc) : 0;
+        for (; j < cols; j++) {
             float x = w[offset + j];
             if (!Float.isFinite(x)) {
                 throw Checks.nonFinite("w", x, offset + j, cols);
@@ -91,13 +95,17 @@ public final class NoWagNormalizer {
         Checks.positiveNorms(colNorms, cols, "colNorms");
         Checks.positiveNorms(rowNorms, rows, "rowNorms");
         float[] out = new float[w.length];
-        for (int i = 0, k = 0; i < rows; i++) {
-            float r = rowNorms[i];
-            for (int j = 0; j < cols; j++, k++) {
-                out[k] = normalized(w[k], colNorms[j], r);
-            }
+        for (int i = 0; i < rows; i++) {
+            normalizeRow(w, i * cols, cols, colNorms, rowNorms[i], out);
         }
         return out;
+    }
+
+    private static void normalizeRow(float[] w, int offset, int cols, float[] colNorms, float r, float[] out) {
+        int j = Simd.ENABLED ? VectorLoops.normalizeRow(w, offset, cols, colNorms, r, out) : 0;
+        for (; j < cols; j++) {
+            out[offset + j] = normalized(w[offset + j], colNorms[j], r);
+        }
     }
 
     /** The inverse: W[i, j] = r_i * W_bar[i, j] * c_j. */

@@ -1,6 +1,8 @@
 package org.nowag.kernels.prune;
 
 import org.nowag.kernels.norm.NoWagNormalizer;
+import org.nowag.kernels.simd.Simd;
+import org.nowag.kernels.simd.VectorLoops;
 
 /**
  * The importance score of each method, in one place, in a fixed float order (tests reproduce it exactly).
@@ -27,7 +29,7 @@ final class Importance {
     /** |W_ij|; s plays no part. */
     static float[] magnitude(float[] w) {
         float[] out = new float[w.length];
-        for (int k = 0; k < w.length; k++) {
+        for (int k = Simd.ENABLED ? VectorLoops.abs(w, out) : 0; k < w.length; k++) {
             out[k] = Math.abs(w[k]);
         }
         return out;
@@ -48,7 +50,7 @@ final class Importance {
 
     // Per-row methods: compiled by the JIT after a few rows instead of waiting for on-stack replacement.
     private static void wandaRow(float[] w, int offset, int cols, float[] featureNorm, float[] out) {
-        for (int j = 0; j < cols; j++) {
+        for (int j = Simd.ENABLED ? VectorLoops.absTimes(w, offset, cols, featureNorm, out) : 0; j < cols; j++) {
             out[offset + j] = Math.abs(w[offset + j]) * featureNorm[j];
         }
     }
@@ -71,7 +73,8 @@ final class Importance {
 
     private static void nowagPRow(float[] w, int offset, int cols, float[] colNorms, float r, float[] weight,
                                   float[] out) {
-        for (int j = 0; j < cols; j++) {
+        int start = Simd.ENABLED ? VectorLoops.normalizedSquareTimes(w, offset, cols, colNorms, r, weight, out) : 0;
+        for (int j = start; j < cols; j++) {
             float wb = NoWagNormalizer.normalized(w[offset + j], colNorms[j], r);
             out[offset + j] = wb * wb * weight[j];
         }

@@ -1,6 +1,8 @@
 package org.nowag.kernels.prune;
 
 import java.util.Arrays;
+import org.nowag.kernels.simd.Simd;
+import org.nowag.kernels.simd.VectorLoops;
 
 /**
  * Marks the k highest scores of a contiguous range of a float[] in a bit mask, ties going to the lower index.
@@ -111,8 +113,28 @@ final class TopKSelector {
         return ((long) prefix << 32) | need;
     }
 
-    /** Keeps every key above threshold, and the first `need` keys equal to it. */
+    /**
+     * Keeps every key above threshold, and the first `need` keys equal to it. With the Vector API, the whole
+     * 64-element words inside [from, to) are marked by VectorLoops.markWords (same bits) and the scalar loop does
+     * the partial words at both ends.
+     */
     private static void mark(float[] scores, int from, int to, int threshold, int need, long[] keep) {
+        int firstWord = (from + 63) >>> 6;
+        int endWord = to >>> 6;
+        if (Simd.ENABLED && firstWord < endWord) {
+            need = markScalar(scores, from, firstWord << 6, threshold, need, keep);
+            need = VectorLoops.markWords(scores, firstWord, endWord, threshold, need, keep);
+            markScalar(scores, endWord << 6, to, threshold, need, keep);
+        } else {
+            markScalar(scores, from, to, threshold, need, keep);
+        }
+    }
+
+    /** The scalar mark of [from, to); returns the need left. */
+    private static int markScalar(float[] scores, int from, int to, int threshold, int need, long[] keep) {
+        if (from >= to) {
+            return need;
+        }
         long word = 0;
         for (int i = from; i < to; i++) {
             int key = key(scores[i]);
@@ -130,6 +152,7 @@ final class TopKSelector {
         if (((to - 1) & 63) != 63) {
             keep[(to - 1) >>> 6] |= word;
         }
+        return need;
     }
 
     /**

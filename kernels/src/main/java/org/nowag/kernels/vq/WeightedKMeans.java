@@ -1,5 +1,7 @@
 package org.nowag.kernels.vq;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,6 +10,8 @@ import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nowag.kernels.simd.Simd;
+import org.nowag.kernels.simd.VectorLoops;
 
 /**
  * Weighted k-means over n subvectors of length d, the NoWag-VQ clustering (src/quantize_compress.py in the NoWag
@@ -244,7 +248,7 @@ public final class WeightedKMeans {
             INDArray dataSide = Nd4j.create(dataSide(data, d, weights, groups, start, rows), new long[] {rows, 2L * d},
                     DataType.FLOAT);
             dataSide.mmul(centroidSide, distances);
-            argminPerRow(distances.data().asNioFloat(), rows, k, proposal, nearest);
+            argminPerRow(distances.data().asNio(), rows, k, proposal, nearest);
             for (int r = 0; r < rows; r++) {
                 int g = start + r;
                 int current = codes[g];
@@ -272,15 +276,27 @@ public final class WeightedKMeans {
         return Nd4j.create(DataType.FLOAT, new long[] {rows, k}, 'f');
     }
 
-    /** Per row of a column-major rows x k block: the column of the smallest value, the lowest column on ties. */
-    static void argminPerRow(FloatBuffer block, int rows, int k, int[] index, float[] value) {
-        for (int r = 0; r < rows; r++) {
+    /**
+     * Per row of a column-major rows x k block (native-order bytes, as ND4J holds it): the column of the smallest
+     * value, the lowest column on ties. Whole vectors of rows go through the Vector API when present, the rest (or
+     * all, without it) through the scalar loop; both give the same index and value.
+     */
+    static void argminPerRow(ByteBuffer block, int rows, int k, int[] index, float[] value) {
+        int done = Simd.ENABLED ? VectorLoops.argminPerRow(block, rows, k, index, value) : 0;
+        if (done < rows) {
+            argminPerRow(block.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer(), done, rows, k, index, value);
+        }
+    }
+
+    /** The scalar argmin of rows [from, rows) of the block. */
+    static void argminPerRow(FloatBuffer block, int from, int rows, int k, int[] index, float[] value) {
+        for (int r = from; r < rows; r++) {
             value[r] = block.get(r);
             index[r] = 0;
         }
         for (int j = 1; j < k; j++) {
             int offset = j * rows;
-            for (int r = 0; r < rows; r++) {
+            for (int r = from; r < rows; r++) {
                 float v = block.get(offset + r);
                 if (v < value[r]) {
                     value[r] = v;

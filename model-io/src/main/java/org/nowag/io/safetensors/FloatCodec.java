@@ -36,7 +36,8 @@ public final class FloatCodec {
                 }
                 break;
             case BF16:
-                for (int i = 0; i < count; i++) {
+                for (int i = VectorSupport.ENABLED ? VectorCodec.decodeBf16(src, srcOff, dst, dstOff, count) : 0;
+                     i < count; i++) {
                     dst[dstOff + i] = Float.intBitsToFloat(((short) SHORT_LE.get(src, srcOff + 2 * i)) << 16);
                 }
                 break;
@@ -60,7 +61,9 @@ public final class FloatCodec {
                 }
                 break;
             case BF16:
-                for (int i = 0; i < count; i++) {
+                // The vector path stops before a vector holding a NaN; the scalar loop finishes from there.
+                for (int i = VectorSupport.ENABLED ? VectorCodec.encodeBf16(src, srcOff, dst, dstOff, count) : 0;
+                     i < count; i++) {
                     SHORT_LE.set(dst, dstOff + 2 * i, floatToBf16Bits(src[srcOff + i]));
                 }
                 break;

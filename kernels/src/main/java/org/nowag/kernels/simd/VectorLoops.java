@@ -1,0 +1,152 @@
+package org.nowag.kernels.simd;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API versions of the kernels' element-wise hot loops. Every method computes, lane by lane, exactly the
+ * float/double operations of its scalar loop in the same order (no fused multiply-add, no reordered sums), so
+ * results are bit-identical to the scalar path; the tests (SimdMatchesScalarTest) check that. Callers handle the
+ * tail after the last full vector with their scalar loop: each method returns how far it got.
+ * Only call when {@link Simd#ENABLED}: this class needs jdk.incubator.vector.
+ */
+public final class VectorLoops {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    /** Doubles with as many lanes as F's floats: twice the bits (an 8-float 256-bit load widens to 512 bits). */
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F_HALF =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+
+    private VectorLoops() {}
+
+    static int bits() {
+        return F.vectorBitSize();
+    }
+
+    /**
+     * acc[j] += (double) x * x for x = w[offset + j], j in [0, cols), stopping before the first vector that holds a
+     * non-finite value. Returns the j where it stopped (cols rounded down to whole vectors when all are finite);
+     * the caller finishes with its scalar loop, which also reports the bad value.
+     */
+    public static int accumulateSquares(float[] w, int offset, int cols, double[] acc) {
+        int step = F_HALF.length();
+        int bound = F_HALF.loopBound(cols);
+        int j = 0;
+        for (; j < bound; j += step) {
+            FloatVector x = FloatVector.fromArray(F_HALF, w, offset + j);
+            if (!x.test(VectorOperators.IS_FINITE).allTrue()) {
+                return j;
+            }
+            DoubleVector xd = (DoubleVector) x.convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector.fromArray(D, acc, j).add(xd.mul(xd)).intoArray(acc, j);
+        }
+        return j;
+    }
+
+    /** out[k] = |w[k]| for k in [0, n rounded down to whole vectors); returns where it stopped. */
+    public static int abs(float[] w, float[] out) {
+        int bound = F.loopBound(w.length);
+        int k = 0;
+        for (; k < bound; k += F.length()) {
+            FloatVector.fromArray(F, w, k).abs().intoArray(out, k);
+        }
+        return k;
+    }
+
+    /** out[offset + j] = |w[offset + j]| * factor[j]; returns where it stopped. */
+    public static int absTimes(float[] w, int offset, int cols, float[] factor, float[] out) {
+        int bound = F.loopBound(cols);
+        int j = 0;
+        for (; j < bound; j += F.length()) {
+            FloatVector.fromArray(F, w, offset + j).abs().mul(FloatVector.fromArray(F, factor, j))
+                    .intoArray(out, offset + j);
+        }
+        return j;
+    }
+
+    /** out[offset + j] = (w / c_j / r)^2 * weight[j], as (wb * wb) * weight; returns where it stopped. */
+    public static int normalizedSquareTimes(float[] w, int offset, int cols, float[] colNorms, float r,
+                                            float[] weight, float[] out) {
+        int bound = F.loopBound(cols);
+        int j = 0;
+        for (; j < bound; j += F.length()) {
+            FloatVector wb = FloatVector.fromArray(F, w, offset + j).div(FloatVector.fromArray(F, colNorms, j)).div(r);
+            wb.mul(wb).mul(FloatVector.fromArray(F, weight, j)).intoArray(out, offset + j);
+        }
+        return j;
+    }
+
+    /** out[offset + j] = w / c_j / r; returns where it stopped. */
+    public static int normalizeRow(float[] w, int offset, int cols, float[] colNorms, float r, float[] out) {
+        int bound = F.loopBound(cols);
+        int j = 0;
+        for (; j < bound; j += F.length()) {
+            FloatVector.fromArray(F, w, offset + j).div(FloatVector.fromArray(F, colNorms, j)).div(r)
+                    .intoArray(out, offset + j);
+        }
+        return j;
+    }
+
+    /**
+     * For a column-major rows x k float block in native order: per row, the smallest value and the lowest column
+     * holding it (strict {@code <}, as the scalar loop). Streams the block column by column like the scalar loop,
+     * with value/index (rows long, cache-resident) as the running minimum. Handles rows rounded down to whole
+     * vectors and returns that count; the caller does the remaining rows. The block is at most 2^24 floats
+     * (WeightedKMeans.DISTANCE_BLOCK_FLOATS), so int byte offsets cannot overflow.
+     */
+    public static int argminPerRow(ByteBuffer block, int rows, int k, int[] index, float[] value) {
+        int bound = F.loopBound(rows);
+        ByteOrder order = ByteOrder.nativeOrder();
+        for (int r = 0; r < bound; r += F.length()) {
+            FloatVector.fromByteBuffer(F, block, 4 * r, order).intoArray(value, r);
+            IntVector.zero(I).intoArray(index, r);
+        }
+        for (int j = 1; j < k; j++) {
+            int columnByte = 4 * j * rows;
+            IntVector column = IntVector.broadcast(I, j);
+            for (int r = 0; r < bound; r += F.length()) {
+                FloatVector v = FloatVector.fromByteBuffer(F, block, columnByte + 4 * r, order);
+                FloatVector best = FloatVector.fromArray(F, value, r);
+                VectorMask<Float> smaller = v.compare(VectorOperators.LT, best);
+                best.blend(v, smaller).intoArray(value, r);
+                IntVector.fromArray(I, index, r).blend(column, smaller.cast(I)).intoArray(index, r);
+            }
+        }
+        return bound;
+    }
+
+    /**
+     * TopKSelector's mark over whole 64-element words [fromWord, toWord): sets bit i of keep for every key above
+     * threshold, and for the first {@code need} keys equal to it in index order; returns the need left. A key is the
+     * score's bits with the sign cleared. Needs 64 to be a multiple of the vector length (true for 4..64 lanes).
+     */
+    public static int markWords(float[] scores, int fromWord, int toWord, int threshold, int need, long[] keep) {
+        int lanes = F.length();
+        for (int word = fromWord; word < toWord; word++) {
+            long above = 0;
+            long equal = 0;
+            int base = word << 6;
+            for (int part = 0; part < 64; part += lanes) {
+                IntVector key = ((IntVector) FloatVector.fromArray(F, scores, base + part).reinterpretAsInts())
+                        .and(0x7fffffff);
+                above |= key.compare(VectorOperators.GT, threshold).toLong() << part;
+                equal |= key.compare(VectorOperators.EQ, threshold).toLong() << part;
+            }
+            while (need > 0 && equal != 0) { // rare: only the threshold's ties, lowest index first
+                above |= Long.lowestOneBit(equal);
+                equal &= equal - 1;
+                need--;
+            }
+            keep[word] |= above;
+        }
+        return need;
+    }
+}
