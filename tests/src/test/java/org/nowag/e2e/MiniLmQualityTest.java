@@ -28,7 +28,9 @@ import org.nowag.job.eval.Evaluator;
  * calibration set). Prints the table the README quotes.
  */
 class MiniLmQualityTest {
-    static final int SAMPLES = 16;
+    // 64 windows: with 16 the statistics were noisy enough to move the NoWag-P - Wanda difference by several
+    // thousandths (MiniLmQualityStudy, README); 64 costs about 20 s more on 2 cores.
+    static final int SAMPLES = 64;
     static final int SEQ_LEN = 128;
     static final long SEED = 0;
     static final int CHUNKS = 46;  // 2 from each of the 22 addresses and Moby-Dick
@@ -58,6 +60,9 @@ class MiniLmQualityTest {
         heldOut.add(Corpora.mobyDick().toUri().toString());
     }
 
+    /** Per-chunk cosines of the last run, by method (for the paired interval the 50% test prints). */
+    static final Map<String, List<Double>> chunkCosines = new LinkedHashMap<>();
+
     /** method -> {cosine, top-1 agreement, relative proxy loss, data-aware loss (diagonal), output loss (full X^T X)} */
     static Map<String, double[]> run(String... pattern) throws IOException {
         Map<String, double[]> out = new LinkedHashMap<>();
@@ -78,6 +83,10 @@ class MiniLmQualityTest {
             e.maxTokens = CHUNK_TOKENS;
             Evaluation ev = new Evaluator(Fixtures.spark(), line -> { }).run(e);
             assertEquals(CHUNKS, ev.chunks);
+            assertEquals(CHUNKS, ev.chunkCosines.size());
+            chunkCosines.put(method, ev.chunkCosines);
+            assertEquals(ev.meanCosine, ev.chunkCosines.stream().mapToDouble(Double::doubleValue).average().orElseThrow(),
+                    1e-12, "the per-chunk cosines average to the mean cosine");
             System.out.printf(Locale.ROOT, "%s %s: compress %.1f s, evaluate %.1f s%n", method, String.join(" ", pattern),
                     (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9);
             double dataAware = report.tensors.stream().mapToDouble(t -> t.dataAwareLoss).sum();
@@ -92,10 +101,12 @@ class MiniLmQualityTest {
     }
 
     /**
-     * The ordering asked for was NoWag-P >= Wanda > magnitude. Measured (README): both calibrated methods beat
-     * magnitude by a wide margin, but NoWag-P's cosine came out slightly below Wanda's (0.8565 vs 0.8615 with 46
-     * chunks), so this test asserts only what holds: each calibrated method keeps the embeddings closer than
-     * magnitude pruning, and NoWag-P has the lowest proxy loss (what its whole-matrix selection minimises).
+     * The ordering asked for was NoWag-P >= Wanda > magnitude. Measured (README, MiniLmQualityStudy): both calibrated
+     * methods beat magnitude by a wide margin, but NoWag-P's cosine is below Wanda's, and the gap grows with more
+     * calibration windows (paired bootstrap intervals exclude 0 from 64 windows on); our statistics equal an
+     * independent computation (CalibrationStatisticsReferenceTest) and the method follows the reference. So this
+     * test asserts only what holds: each calibrated method keeps the embeddings closer than magnitude pruning, and
+     * NoWag-P has the lowest proxy loss (what its whole-matrix selection minimises). It prints the paired interval.
      */
     @Test
     void atFiftyPercentUnstructuredCalibratedMethodsKeepEmbeddingsCloserThanMagnitude() throws IOException {
@@ -105,6 +116,8 @@ class MiniLmQualityTest {
         double magnitude = r.get("magnitude")[0];
         System.out.printf(Locale.ROOT, "50%%: NoWag-P %.4f, Wanda %.4f, magnitude %.4f (NoWag-P >= Wanda: %s)%n",
                 nowag, wanda, magnitude, nowag >= wanda);
+        System.out.println("50%: NoWag-P - Wanda per chunk, paired bootstrap: "
+                + PairedBootstrap.of(chunkCosines.get("nowag-p"), chunkCosines.get("wanda"), 10000, 1));
         assertTrue(nowag > magnitude + 0.05, "NoWag-P cosine " + nowag + " vs magnitude " + magnitude);
         assertTrue(wanda > magnitude + 0.05, "Wanda cosine " + wanda + " vs magnitude " + magnitude);
         assertTrue(r.get("nowag-p")[2] < r.get("wanda")[2] && r.get("wanda")[2] < r.get("magnitude")[2],

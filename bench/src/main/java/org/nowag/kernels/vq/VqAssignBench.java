@@ -44,8 +44,10 @@ public class VqAssignBench {
         codebook = Arrays.copyOf(BenchData.gaussian(K * D, 3), K * D);
         startCodes = new int[N];
         Arrays.fill(startCodes, -1);
-        WeightedKMeans.assign(data, D, weights, GROUPS, codebook, K, startCodes);
-        WeightedKMeans.update(data, D, weights, GROUPS, startCodes, codebook, K);
+        // one assign + update round, so the benchmarked assignment starts from codes that are not yet optimal
+        BlockedKMeans round = new BlockedKMeans(codebook, K, D, 1);
+        round.step(java.util.List.of(WeightedKMeans.assignAndSum(data, 0, N, D, weights, GROUPS, codebook, K, startCodes)));
+        codebook = round.codebook();
         codes = new int[N];
         int chunk = (int) Math.min(N, WeightedKMeans.DISTANCE_BLOCK_FLOATS / K);
         centroidSide = Nd4j.create(WeightedKMeans.centroidSide(codebook, K, D), new long[] {2L * D, K}, DataType.FLOAT);

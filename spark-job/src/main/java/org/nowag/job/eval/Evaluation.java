@@ -25,6 +25,8 @@ public final class Evaluation {
     public Double top1Agreement;
     public Integer topK;
     public Double topKOverlap;
+    /** Cosine of each chunk, in chunk order: lets a reader pair two compressed models chunk by chunk. */
+    public List<Double> chunkCosines;
 
     // Causal LMs.
     public Integer context;

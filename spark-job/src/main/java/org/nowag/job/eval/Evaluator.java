@@ -84,8 +84,10 @@ public final class Evaluator {
         int n = ea.size();
         double sum = 0;
         double min = Double.POSITIVE_INFINITY;
+        List<Double> cosines = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             double c = SentencePooling.cosine(ea.get(i), eb.get(i));
+            cosines.add(c);
             sum += c;
             min = Math.min(min, c);
         }
@@ -108,6 +110,7 @@ public final class Evaluator {
         e.top1Agreement = top1 / (double) n;
         e.topK = k;
         e.topKOverlap = overlap / n;
+        e.chunkCosines = cosines;
     }
 
     private void causal(EvalOptions opts, ModelWeights a, Tokenizer tokenizer, List<String> texts, Evaluation e,
