@@ -165,6 +165,8 @@ public final class ModelDirectory {
             String name = f.getPath().getName();
             if (!f.isFile()
                     || name.endsWith(".safetensors")
+                    // Arrow copies of a compressed model's parts describe that model, not one made from it.
+                    || name.endsWith(".parts.arrow")
                     || name.equals(ShardLayout.INDEX_FILE)
                     || name.equals(CONFIG_FILE)
                     || name.startsWith(".") || name.startsWith("_")

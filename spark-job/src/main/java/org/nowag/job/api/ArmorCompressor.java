@@ -138,8 +138,12 @@ final class ArmorCompressor {
         report.partsReused = reused;
         report.shardsWritten = shardsWritten;
         publish(planned, layout.shards, out, report, cfg);
+        report.arrowPartFilesWritten = ArrowParts.write(spark, out, layout.shards, name -> java.util.Arrays.stream(ArmorTensors.SUFFIXES).anyMatch(name::endsWith), confBytes, log);
         report.wallSeconds = (System.nanoTime() - started) / 1e9;
         out.writeText(out.report(), report.toJson());
+        // The manifest, then _SUCCESS, last: a reader that sees _SUCCESS finds a complete manifest beside it.
+        PublishedManifest.write(spark, out, fingerprint, confBytes);
+        out.deleteTempLeftovers();
         out.writeText(out.successMarker(), fingerprint);
         outFs.delete(out.staging(), true);
         log.accept("wrote " + outPath + " (report: " + out.report() + ")");

@@ -25,6 +25,8 @@ public final class CompressionReport {
     public int kernelTasksRun;
     public int partsReused;
     public int shardsWritten;
+    /** Arrow IPC files of compressed parts written by this run (VQ and ARMOR outputs; see ArrowParts). */
+    public int arrowPartFilesWritten;
     public double wallSeconds;
     /** Kept / total over all compressed tensors. */
     public double overallSparsity;

@@ -25,6 +25,7 @@ public final class SparkContexts {
             "org.nowag.kernels.prune.BlockedThreshold$Cut",
             "org.nowag.kernels.prune.BlockedThreshold$Threshold",
             "org.nowag.job.exec.DigestTask",
+            "org.nowag.job.exec.ArrowPartsTask",
             "org.nowag.io.fs.FileDigest",
             "org.nowag.io.safetensors.TensorInfo",
             "org.nowag.io.safetensors.TensorSpec",
