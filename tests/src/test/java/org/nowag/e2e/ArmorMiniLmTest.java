@@ -116,6 +116,24 @@ class ArmorMiniLmTest {
     }
 
     @Test
+    void aRunStoppedAfterItsPartsResumesFromThemWithoutRerunningTheKernelAndReportsTheSameLosses() throws IOException {
+        String query = "encoder.layer.0.attention.self.query.weight";
+        Path out = tmp.resolve("resume");
+        ArmorConfig one = ArmorConfig.of(32, 1, true);
+        CompressOptions opts = new CompressOptions().model(model.toUri().toString()).out(out.toUri().toString())
+                .method(CompressionMethod.ARMOR).pattern(SparsityPattern.nOfM(2, 4)).include(query.replace(".", "\\."))
+                .armor(one);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> new Compressor(Fixtures.spark(), null).run(opts.failAfterParts(true)));
+        CompressionReport resumed = new Compressor(Fixtures.spark(), null).run(opts.failAfterParts(false));
+        assertEquals(0, resumed.kernelTasksRun);
+        assertEquals(1, resumed.partsReused);
+        ArmorResult expected = Armor.compress(Fixtures.floats(model, query), 384, 384, null, one, null);
+        assertArrayEquals(expected.losses, resumed.tensor(query).armor.losses, 0.0, "losses read back from the part's header");
+        assertArrayEquals(f32(expected.wHat()), Fixtures.rawTensors(out).get(query));
+    }
+
+    @Test
     void cliRefusesABlockSizeThatDoesNotTileMiniLmAndPruningFlagsBeforeWritingAnything() {
         String[] common = {"compress", "--model", model.toString(), "--method", "armor", "--include", LAYER0};
         assertEquals(1, NowagCli.run(concat(common, "--out", tmp.resolve("a").toString(), "--armor-block", "256")));

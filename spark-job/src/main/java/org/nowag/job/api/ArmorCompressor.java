@@ -239,6 +239,7 @@ final class ArmorCompressor {
             weights += s.numel;
         }
         r.bitsPerWeight = weights == 0 ? 0.0 : bits / weights;
+        r.overallSparsity = weights == 0 ? 0.0 : 0.5; // of the 2:4 core S; the stored W_hat = A S B itself is dense
         return r;
     }
 
