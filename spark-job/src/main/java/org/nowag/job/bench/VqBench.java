@@ -5,6 +5,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nowag.kernels.vq.NoWagVq;
+import org.nowag.kernels.vq.VqBlockSums;
+import org.nowag.kernels.vq.VqGeometry;
+import org.nowag.kernels.vq.WeightedKMeans;
 import org.nowag.kernels.vq.VqConfig;
 import org.nowag.kernels.vq.VqResult;
 import org.nowag.kernels.vq.WeightedKMeansProbe;
@@ -50,6 +53,29 @@ public final class VqBench {
         java.util.Arrays.fill(weights, 1f);
         int usable = rows * cols / d * d;
         return WeightedKMeansProbe.timeAssignment(java.util.Arrays.copyOf(data, usable), d, weights, 1, k, seed);
+    }
+
+    /**
+     * Seconds of the k-means++ init alone on the subvectors of a Gaussian rows x cols matrix (padded as the kernel
+     * pads, unit weights): the init runs on min(n, VqConfig.initSample) of them, so this is its cost in the whole run.
+     */
+    public static double initSeconds(int rows, int cols, VqConfig cfg) {
+        VqGeometry geo = VqGeometry.of(rows, cols, cfg);
+        float[] data = VqBlockSums.subvectors(gaussian(rows, cols, 7), 0, rows, geo, 0f);
+        float[] weights = geo.paddedWeights(null);
+        int n = geo.subvectors();
+        int k = Math.min(cfg.codebookSize, n);
+        long t0 = System.nanoTime();
+        int[] sample = WeightedKMeans.initSample(n, k, cfg.initSample, cfg.seed);
+        float[] sampled = sample == null ? data : gather(data, geo.dim, sample);
+        WeightedKMeans.kMeansPlusPlus(sampled, geo.dim, weights, geo.groups, sample, k, cfg.seed);
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static float[] gather(float[] data, int d, int[] idx) {
+        float[] out = new float[idx.length * d];
+        for (int i = 0; i < idx.length; i++) System.arraycopy(data, idx[i] * d, out, i * d, d);
+        return out;
     }
 
     public static VqResult wholeMatrix(int rows, int cols, VqConfig cfg) {
