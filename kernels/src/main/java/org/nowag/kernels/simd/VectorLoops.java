@@ -122,31 +122,4 @@ public final class VectorLoops {
         }
         return bound;
     }
-
-    /**
-     * TopKSelector's mark over whole 64-element words [fromWord, toWord): sets bit i of keep for every key above
-     * threshold, and for the first {@code need} keys equal to it in index order; returns the need left. A key is the
-     * score's bits with the sign cleared. Needs 64 to be a multiple of the vector length (true for 4..64 lanes).
-     */
-    public static int markWords(float[] scores, int fromWord, int toWord, int threshold, int need, long[] keep) {
-        int lanes = F.length();
-        for (int word = fromWord; word < toWord; word++) {
-            long above = 0;
-            long equal = 0;
-            int base = word << 6;
-            for (int part = 0; part < 64; part += lanes) {
-                IntVector key = ((IntVector) FloatVector.fromArray(F, scores, base + part).reinterpretAsInts())
-                        .and(0x7fffffff);
-                above |= key.compare(VectorOperators.GT, threshold).toLong() << part;
-                equal |= key.compare(VectorOperators.EQ, threshold).toLong() << part;
-            }
-            while (need > 0 && equal != 0) { // rare: only the threshold's ties, lowest index first
-                above |= Long.lowestOneBit(equal);
-                equal &= equal - 1;
-                need--;
-            }
-            keep[word] |= above;
-        }
-        return need;
-    }
 }

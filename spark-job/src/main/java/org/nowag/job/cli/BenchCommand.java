@@ -11,7 +11,9 @@ import org.nowag.job.api.CompressOptions;
 import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.api.CompressionReport;
 import org.nowag.job.api.Compressor;
+import org.nowag.job.bench.HeapWatch;
 import org.nowag.job.bench.IoFloor;
+import org.nowag.job.bench.PlainLoop;
 import org.nowag.job.bench.SyntheticLlama;
 import org.nowag.job.progress.Progress;
 import org.nowag.job.spark.SparkContexts;
@@ -52,22 +54,45 @@ final class BenchCommand implements Callable<Integer> {
         Log.info(String.format("generated %d layers, %.3f GB of BF16 tensors in %.1f s", layers, bytes / 1e9, secs(t0)));
 
         List<String[]> rows = new ArrayList<>();
+        HeapWatch heap = HeapWatch.start();
         t0 = System.nanoTime();
         IoFloor.copyAll(fs, model, new Path(root, "io-floor"));
         double floor = secs(t0);
+        heap.close();
         fs.delete(new Path(root, "io-floor"), true);
-        rows.add(new String[]{"I/O floor (read + write the model's bytes)", fmt(floor), "1.00", "-"});
+        rows.add(new String[]{"I/O floor (read + write the model's bytes)", fmt(floor), "1.00", "-", mib(heap.peakBytes()),
+                mib(heap.liveAfterGcBytes())});
+        List<String[]> plainRows = new ArrayList<>();
 
         try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master);
              Progress progress = Progress.onTerminal(spark.context)) {
             Compressor compressor = new Compressor(spark.context, Log::info);
+            heap = HeapWatch.start();
             double pipeline = time(compressor, fs, model, new Path(root, "out-copy"), CompressionMethod.COPY);
-            rows.add(new String[]{"pipeline, no kernel (--method copy)", fmt(pipeline), fmt(pipeline / floor), "1.00"});
+            heap.close();
+            rows.add(new String[]{"pipeline, no kernel (--method copy)", fmt(pipeline), fmt(pipeline / floor), "1.00",
+                    mib(heap.peakBytes()), mib(heap.liveAfterGcBytes())});
+            int threads = spark.context.defaultParallelism();
             for (String m : methods) {
-                double s = time(compressor, fs, model, new Path(root, "out-" + m), CompressionMethod.parse(m));
-                rows.add(new String[]{m + " (default pattern: 50%)", fmt(s), fmt(s / floor), fmt(s / pipeline)});
+                CompressionMethod method = CompressionMethod.parse(m);
+                heap = HeapWatch.start();
+                double s = time(compressor, fs, model, new Path(root, "out-" + m), method);
+                heap.close();
+                rows.add(new String[]{m + " (default pattern: 50%)", fmt(s), fmt(s / floor), fmt(s / pipeline),
+                        mib(heap.peakBytes()), mib(heap.liveAfterGcBytes())});
+                // The same kernels on the same tensors in a plain Java loop, no Spark: what Spark and the commit add.
+                CompressOptions opts = new CompressOptions().model(model.toString()).out(new Path(root, "unused").toString())
+                        .method(method);
+                Path plainOut = new Path(root, "plain-" + m);
+                heap = HeapWatch.start();
+                PlainLoop.Result plain = PlainLoop.run(Compressor.plan(opts, conf).plan.targets, opts, plainOut, conf, threads);
+                heap.close();
+                fs.delete(plainOut, true);
+                plainRows.add(new String[]{m, fmt(s), fmt(plain.seconds), fmt(s / plain.seconds),
+                        fmt(plain.kernelThreadSeconds), mib(heap.peakBytes()), mib(heap.liveAfterGcBytes())});
             }
             print(System.out, layers, bytes, spark.context.master(), rows);
+            printPlain(System.out, threads, plainRows);
         } finally {
             fs.delete(root, true);
         }
@@ -88,10 +113,25 @@ final class BenchCommand implements Callable<Integer> {
         out.printf("model: synthetic Llama (hidden %d, MLP %d), %d layers, %.3f GB BF16; Spark %s; %d cores; max heap %.1f GiB; %s %s%n",
                 SyntheticLlama.HIDDEN, SyntheticLlama.INTERMEDIATE, layers, bytes / 1e9, master, rt.availableProcessors(),
                 rt.maxMemory() / 1073741824.0, System.getProperty("java.vm.name"), System.getProperty("java.version"));
-        out.printf("| %-44s | %9s | %14s | %19s |%n", "run", "seconds", "x I/O floor", "x pipeline floor");
-        out.printf("|%s|%s|%s|%s|%n", "-".repeat(46), "-".repeat(11), "-".repeat(16), "-".repeat(21));
-        for (String[] r : rows) out.printf("| %-44s | %9s | %14s | %19s |%n", (Object[]) r);
+        out.printf("kernels: %s%n", org.nowag.kernels.simd.Simd.describe());
+        out.printf("| %-44s | %9s | %14s | %19s | %14s | %16s |%n", "run", "seconds", "x I/O floor", "x pipeline floor",
+                "peak heap MiB", "live after GC MiB");
+        out.printf("|%s|%s|%s|%s|%s|%s|%n", "-".repeat(46), "-".repeat(11), "-".repeat(16), "-".repeat(21),
+                "-".repeat(16), "-".repeat(18));
+        for (String[] r : rows) out.printf("| %-44s | %9s | %14s | %19s | %14s | %16s |%n", (Object[]) r);
     }
+
+    private static void printPlain(PrintStream out, int threads, List<String[]> rows) {
+        out.printf("%nSame kernels without Spark (plain Java loop, %d threads; reads, column norms, prune, encode, "
+                + "one write):%n", threads);
+        out.printf("| %-10s | %9s | %11s | %15s | %19s | %14s | %16s |%n", "method", "Spark s", "plain s",
+                "Spark / plain", "plain kernel thread-s", "plain peak MiB", "plain live MiB");
+        out.printf("|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(12), "-".repeat(11), "-".repeat(13), "-".repeat(17),
+                "-".repeat(23), "-".repeat(16), "-".repeat(18));
+        for (String[] r : rows) out.printf("| %-10s | %9s | %11s | %15s | %21s | %14s | %16s |%n", (Object[]) r);
+    }
+
+    private static String mib(long bytes) { return String.format("%.0f", bytes / 1048576.0); }
 
     private static double secs(long t0) { return (System.nanoTime() - t0) / 1e9; }
 

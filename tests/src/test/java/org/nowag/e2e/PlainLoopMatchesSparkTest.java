@@ -1,0 +1,69 @@
+package org.nowag.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nowag.job.api.CompressOptions;
+import org.nowag.job.api.CompressionMethod;
+import org.nowag.job.api.Compressor;
+import org.nowag.job.bench.HeapWatch;
+import org.nowag.job.bench.PlainLoop;
+import org.nowag.job.plan.TargetTensor;
+
+/**
+ * `bench` compares a compress run on Spark with PlainLoop, the same kernels without Spark: that comparison only means
+ * something if both do the same work, so PlainLoop's tensors must equal the Spark run's output byte for byte.
+ */
+class PlainLoopMatchesSparkTest {
+    @TempDir Path tmp;
+
+    @Test
+    void plainLoopWritesExactlyTheTensorsTheSparkRunWrites() throws Exception {
+        Path model = Fixtures.miniLm();
+        Path out = tmp.resolve("spark");
+        CompressOptions opts = new CompressOptions().model(model.toUri().toString()).out(out.toUri().toString())
+                .method(CompressionMethod.WANDA);
+        new Compressor(Fixtures.spark(), System.err::println).run(opts);
+        Map<String, byte[]> sparkTensors = Fixtures.rawTensors(out);
+
+        Configuration conf = new Configuration();
+        List<TargetTensor> targets = Compressor.plan(opts, conf).plan.targets;
+        Path plainOut = tmp.resolve("plain");
+        PlainLoop.Result r;
+        try (HeapWatch heap = HeapWatch.start()) {
+            r = PlainLoop.run(targets, opts, new org.apache.hadoop.fs.Path(plainOut.toUri()), conf, 2);
+            heap.close();
+            assertTrue(heap.peakBytes() > 0 && heap.liveAfterGcBytes() > 0, "heap figures recorded");
+        }
+        assertEquals(MiniLmCompressionTest.LINEAR_WEIGHTS, r.tensors);
+        for (TargetTensor t : targets) {
+            assertArrayEquals(sparkTensors.get(t.name()), Files.readAllBytes(plainOut.resolve(t.name() + ".bin")),
+                    t.name());
+        }
+    }
+
+    @Test
+    void heapWatchSeesALiveArrayThatSurvivesACollection() throws IOException {
+        byte[] held;
+        HeapWatch heap = HeapWatch.start();
+        held = new byte[64 << 20];
+        System.gc();
+        long deadline = System.currentTimeMillis() + 5000;
+        while (heap.liveAfterGcBytes() < held.length && System.currentTimeMillis() < deadline) {
+            Thread.onSpinWait(); // GC notifications arrive on another thread
+        }
+        heap.close();
+        assertTrue(heap.liveAfterGcBytes() >= held.length, "live after GC " + heap.liveAfterGcBytes());
+        assertTrue(heap.peakBytes() >= held.length, "peak " + heap.peakBytes());
+        assertEquals(64 << 20, held.length);
+    }
+}
