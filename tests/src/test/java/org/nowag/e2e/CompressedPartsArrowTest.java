@@ -9,6 +9,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -58,6 +63,45 @@ class CompressedPartsArrowTest {
                 .include(ONE_MATRIX);
     }
 
+    /** What read-arrow-parts.mjs must print for these tensors: one line each, then the schema metadata. */
+    private static List<String> expectedJsLines(List<TensorArrowFile.Entry> entries, Map<String, byte[]> shard)
+            throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (TensorArrowFile.Entry e : entries) {
+            String shape = java.util.Arrays.stream(e.shape).mapToObj(Long::toString).collect(Collectors.joining(",", "[", "]"));
+            lines.add(String.join("\t", e.name, e.dtype, shape, sha256(shard.get(e.name))));
+        }
+        lines.add("metadata\t{\"format\":\"" + TensorArrowFile.FORMAT + "\",\"source_shard\":\"model.safetensors\"}");
+        return lines;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs read-arrow-parts.mjs with node against the apache-arrow package the build installed from npm. */
+    private static List<String> readWithArrowJs(Path arrow) throws IOException {
+        Path dir = Path.of(System.getProperty("nowag.arrowjs.dir", "target/arrowjs"));
+        assertTrue(Files.exists(dir.resolve("node_modules/apache-arrow/package.json")), "apache-arrow installed in " + dir);
+        Path script = dir.resolve("read-arrow-parts.mjs");  // beside node_modules, so node resolves the import
+        try (var in = CompressedPartsArrowTest.class.getResourceAsStream("/read-arrow-parts.mjs")) {
+            Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        Process p = new ProcessBuilder("node", script.toString(), arrow.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            assertEquals(0, p.waitFor(), "node exit code; output:\n" + out);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        return List.of(out.strip().split("\n"));
+    }
+
     private static void checkArrowAndManifest(Path out, CompressOptions opts, String partMarker) throws IOException {
         CompressionReport report = new Compressor(Fixtures.spark(), System.err::println).run(opts);
         assertEquals(1, report.tensorsCompressed);
@@ -82,6 +126,9 @@ class CompressedPartsArrowTest {
             assertArrayEquals(t.shape(), e.shape, e.name);
             assertArrayEquals(shard.get(e.name), e.data, e.name + ": same bytes as in the safetensors shard");
         }
+
+        assertEquals(expectedJsLines(entries, shard), readWithArrowJs(arrow),
+                "Apache Arrow's JavaScript reader sees the same names, dtypes, shapes and bytes");
 
         FileSystem fs = FileSystem.getLocal(new Configuration());
         List<String> problems = OutputManifest.verify(fs, new org.apache.hadoop.fs.Path(out.toUri()));
