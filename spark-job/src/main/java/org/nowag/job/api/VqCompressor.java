@@ -11,14 +11,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -28,8 +26,6 @@ import org.nowag.io.safetensors.TensorInfo;
 import org.nowag.io.safetensors.TensorSpec;
 import org.nowag.io.vq.VqTensors;
 import org.nowag.job.commit.OutputLayout;
-import org.nowag.job.exec.ShardSource;
-import org.nowag.job.exec.ShardWriteTask;
 import org.nowag.job.exec.VqPartSummary;
 import org.nowag.job.exec.VqTask;
 import org.nowag.job.plan.CompressionPlan;
@@ -149,12 +145,12 @@ final class VqCompressor {
         if (opts.failAfterParts()) {
             throw new IllegalStateException("stopped after committing every part (fault injection for tests)");
         }
-        int shardsWritten = writeShards(plan, layout, out, confBytes);
+        int shardsWritten = PartsOutput.writeShards(spark, plan, layout.shards, layout.weightOf, out, confBytes);
         CompressionReport report = report(opts, planned, summaries, outPath, fingerprint);
         report.kernelTasksRun = todo.size();
         report.partsReused = reused;
         report.shardsWritten = shardsWritten;
-        publish(planned, layout.shards, out, report, cfg);
+        PartsOutput.publish(spark, planned, layout.shards, out, compressionBlock(report, cfg));
         report.arrowPartFilesWritten = ArrowParts.write(spark, out, layout.shards, name -> name.endsWith(VqTensors.CODES) || name.endsWith(VqTensors.CODEBOOK)
                 || name.endsWith(VqTensors.ROW_NORMS) || name.endsWith(VqTensors.COL_NORMS), confBytes, log);
         report.wallSeconds = (System.nanoTime() - started) / 1e9;
@@ -166,37 +162,6 @@ final class VqCompressor {
         outFs.delete(out.staging(), true);
         log.accept("wrote " + outPath + " (report: " + out.report() + ")");
         return report;
-    }
-
-    private int writeShards(CompressionPlan plan, VqLayout layout, OutputLayout out, Broadcast<byte[]> conf)
-            throws IOException {
-        List<ShardWriteTask> tasks = new ArrayList<>();
-        ShardLayout shards = layout.shards;
-        for (int i = 0; i < shards.shardCount(); i++) {
-            Path staged = out.stagedShard(shards.shardName(i));
-            if (out.fs().exists(staged) || out.fs().exists(new Path(out.root(), shards.shardName(i)))) continue;
-            List<ShardSource> sources = new ArrayList<>();
-            for (TensorSpec spec : shards.shardTensors(i)) {
-                String weight = layout.weightOf.get(spec.name());
-                if (weight == null) {
-                    sources.add(ShardSource.copyOf(plan.sourceShards.get(spec.name())));
-                } else {
-                    sources.add(ShardSource.fromPartTensor(out.part(weight, 0, 1).toString(), spec.name()));
-                }
-            }
-            Map<String, String> metadata = new LinkedHashMap<>();
-            metadata.put("format", "pt");
-            tasks.add(new ShardWriteTask(staged.toString(), shards.shardTensors(i), sources, metadata));
-        }
-        if (!tasks.isEmpty()) {
-            spark.setJobDescription("nowag write shards: " + tasks.size());
-            try {
-                spark.parallelize(tasks, tasks.size()).map(t -> t.run(HadoopConfBytes.fromBytes(conf.value()))).collect();
-            } finally {
-                spark.setJobDescription(null);
-            }
-        }
-        return tasks.size();
     }
 
     private CompressionReport report(CompressOptions opts, Compressor.PlannedRun planned, List<VqPartSummary> parts,
@@ -256,29 +221,6 @@ final class VqCompressor {
         }
         r.bitsPerWeight = weights == 0 ? 0.0 : bits / weights;
         return r;
-    }
-
-    private void publish(Compressor.PlannedRun planned, ShardLayout layout, OutputLayout out, CompressionReport report,
-                         VqConfig cfg) throws IOException {
-        FileSystem fs = out.fs();
-        for (int i = 0; i < layout.shardCount(); i++) {
-            Path staged = out.stagedShard(layout.shardName(i));
-            Path dest = new Path(out.root(), layout.shardName(i));
-            if (fs.exists(staged) && !fs.exists(dest) && !fs.rename(staged, dest)) {
-                throw new IOException("could not move " + staged + " to " + dest);
-            }
-        }
-        if (layout.shardCount() > 1) {
-            out.writeText(new Path(out.root(), ShardLayout.INDEX_FILE), layout.indexJson());
-        }
-        String config = planned.model.configJson();
-        ObjectNode node = config == null ? JSON.createObjectNode() : (ObjectNode) JSON.readTree(config);
-        node.set("compression", compressionBlock(report, cfg));
-        out.writeText(new Path(out.root(), "config.json"), JSON.writeValueAsString(node));
-        for (Path other : planned.model.otherFiles()) {
-            FileUtil.copy(planned.model.fileSystem(), other, fs, new Path(out.root(), other.getName()), false, true,
-                    spark.hadoopConfiguration());
-        }
     }
 
     /** What a reader (or `nowag decompress`) needs to know about the VQ tensors, with every storage term. */
