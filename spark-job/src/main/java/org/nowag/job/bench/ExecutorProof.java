@@ -34,6 +34,12 @@ public final class ExecutorProof {
 
     private ExecutorProof() {}
 
+    /** The methods whose tasks this runs: the row-block pruning methods. */
+    public static boolean runs(org.nowag.job.api.CompressionMethod method) {
+        return method == org.nowag.job.api.CompressionMethod.NOWAG_P || method == org.nowag.job.api.CompressionMethod.WANDA
+                || method == org.nowag.job.api.CompressionMethod.MAGNITUDE;
+    }
+
     public static Result run(List<TargetTensor> tensors, CompressOptions opts, Path partsDir, Configuration conf) throws IOException {
         resetPeaks();
         long start = System.nanoTime();

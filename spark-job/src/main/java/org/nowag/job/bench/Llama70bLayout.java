@@ -96,4 +96,39 @@ public final class Llama70bLayout {
             done += n;
         }
     }
+
+    /**
+     * Calibration files for the layout's 560 linear weights, as {@code calibrate --full} names them: {@code stats}
+     * (diag(X^T X), one [d_in] vector per weight, all ones: 25 MB, written) and its sibling
+     * {@code stats.xtx.safetensors} (one [d_in, d_in] float32 matrix per weight, 392 GB of holes: the header is real,
+     * the planner reads only that). Returns the statistics file.
+     */
+    public static Path writeCalibration(Path dir) throws IOException {
+        List<TensorSpec> diag = new ArrayList<>();
+        List<TensorSpec> full = new ArrayList<>();
+        for (TensorSpec t : specs()) {
+            if (t.shape().length != 2 || !t.name().startsWith("model.layers.")) continue;
+            long dIn = t.shape()[1];
+            diag.add(new TensorSpec(t.name(), DType.F32, new long[] {dIn}));
+            full.add(new TensorSpec(t.name(), DType.F32, new long[] {dIn, dIn}));
+        }
+        Path stats = dir.resolve("stats.safetensors");
+        try (java.io.OutputStream out = Files.newOutputStream(stats)) {
+            SafetensorsWriter.write(out, diag, Map.of("format", "pt"), (spec, o) -> {
+                float[] ones = new float[(int) spec.shape()[0]];
+                java.util.Arrays.fill(ones, 1f);
+                byte[] bytes = new byte[4 * ones.length];
+                FloatCodec.encode(ones, 0, DType.F32, bytes, 0, ones.length);
+                o.write(bytes);
+            });
+        }
+        byte[] header = SafetensorsWriter.header(full, Map.of("format", "pt"));
+        try (RandomAccessFile file = new RandomAccessFile(dir.resolve("stats.xtx.safetensors").toFile(), "rw")) {
+            file.write(header);
+            long end = header.length;
+            for (TensorSpec t : full) end += t.byteSize();
+            file.setLength(end);
+        }
+        return stats;
+    }
 }

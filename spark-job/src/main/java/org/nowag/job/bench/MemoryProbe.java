@@ -17,12 +17,18 @@ import org.nowag.kernels.vq.VqConfig;
  * Child-JVM main for {@code mem-check}: runs ONE executor task on a whole one-tensor safetensors file, under the
  * -Xmx the parent gave, and prints "ok peak=BYTES live=BYTES" (HeapWatch's figures) when it completes. An
  * OutOfMemoryError ends the JVM with a non-zero status (the parent passes -XX:+ExitOnOutOfMemoryError).
- * Arguments: shard, tensor, step ("colnorms", "vq:DIM:BITS:ITERS" or a method name), [pattern].
+ * Arguments: shard, tensor, step ("colnorms", "vq:DIM:BITS:ITERS" or a method name), [pattern]; or "compress" and a
+ * whole {@code nowag compress} command line (driver and executor in this one JVM, {@code --master local[1]}), after
+ * which it also prints the process's peak resident set (heap, ND4J's off-heap buffers and the JVM's own).
  */
 public final class MemoryProbe {
     private MemoryProbe() {}
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("compress")) {
+            compress(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         Configuration conf = new Configuration();
         Path shard = new Path(args[0]);
         FileSystem fs = shard.getFileSystem(conf);
@@ -50,5 +56,30 @@ public final class MemoryProbe {
         } finally {
             fs.delete(part, false);
         }
+    }
+
+    private static void compress(String[] commandLine) throws java.io.IOException {
+        int code;
+        HeapWatch heap = HeapWatch.start();
+        try {
+            String[] args = new String[commandLine.length + 1];
+            args[0] = "compress";
+            System.arraycopy(commandLine, 0, args, 1, commandLine.length);
+            code = org.nowag.job.cli.NowagCli.run(args);
+        } finally {
+            heap.close();
+        }
+        if (code != 0) System.exit(code);
+        System.out.printf("ok peak=%d live=%d rss=%d%n", heap.peakBytes(), heap.liveAfterGcBytes(), peakResidentBytes());
+    }
+
+    /** VmHWM of /proc/self/status (Linux): the largest resident set this process had; -1 where there is none. */
+    static long peakResidentBytes() throws java.io.IOException {
+        java.nio.file.Path status = java.nio.file.Path.of("/proc/self/status");
+        if (!java.nio.file.Files.exists(status)) return -1;
+        for (String line : java.nio.file.Files.readAllLines(status)) {
+            if (line.startsWith("VmHWM:")) return 1024 * Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+        return -1;
     }
 }

@@ -55,16 +55,13 @@ final class InspectCommand implements Callable<Integer> {
         }
         long maxTask = 0;
         for (TargetTensor t : run.plan.targets) {
-            for (RowBlock b : t.blocks) {
-                maxTask = Math.max(maxTask, m == CompressionMethod.SPARSEGPT
-                        ? MemoryEstimate.sparseGptTaskBytes(t.info) : MemoryEstimate.pruneTaskBytes(t.info, b.rowCount));
-            }
+            for (RowBlock b : t.blocks) maxTask = Math.max(maxTask, TaskMemory.bytes(m, t, b));
         }
         System.out.printf("%d tensors, %.3f GB; %d to compress with %s %s in %d tasks; %d output shard(s)%n",
                 run.model.tensors().size(), total / 1e9, run.plan.targets.size(), m, opts.pattern(),
                 run.plan.blockCount(), run.plan.outputLayout.shardCount());
-        System.out.printf("largest task: %.1f MiB of executor heap (block as float32 + pruned copy + scores + bytes in and out)%n",
-                maxTask / 1048576.0);
+        System.out.printf("largest task: %.1f MiB of executor heap (%s; README \"Memory per step\")%n",
+                maxTask / 1048576.0, TaskMemory.what(m));
         return 0;
     }
 }

@@ -46,6 +46,12 @@ final class MemCheckCommand implements Callable<Integer> {
             description = "NoWag-VQ check: ROWSxCOLS:DIM:BITS:ITERATIONS, or 'none'. Default: ${DEFAULT-VALUE}.")
     String vq;
 
+    @Option(names = "--run", description = "A whole compress of one full-size matrix in local[1] under a fixed heap "
+            + "(no bisection: the heavy methods take minutes per run): METHOD,ROWSxCOLS,XMX[,EXTRA COMPRESS ARGS], e.g. "
+            + "'sparsegpt,28672x8192,12g,--pattern 2:4' or 'nowag-vq,28672x8192,4g,--vq-iters 1'. Repeatable; when given, "
+            + "only these runs are made.")
+    List<String> runs;
+
     @Option(names = "--resolution-mb", defaultValue = "16", description = "Bisection stops at this width. Default: ${DEFAULT-VALUE}.")
     int resolutionMb;
 
@@ -53,6 +59,10 @@ final class MemCheckCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         java.nio.file.Path root = java.nio.file.Path.of(dir).toAbsolutePath();
         Files.createDirectories(root);
+        if (runs != null && !runs.isEmpty()) {
+            new FixedHeapRuns(root).runAll(runs);
+            return 0;
+        }
         java.nio.file.Path matrix = writeMatrix(root, rows, cols);
         long n = (long) rows * cols;
         int b = 2;
@@ -141,10 +151,17 @@ final class MemCheckCommand implements Callable<Integer> {
         return null;
     }
 
-    private static List<String> jvmBase() {
+    /** The Add-Opens of the jar's manifest (pom.xml): what Spark 4 and Arrow need on JDK 17. */
+    private static final List<String> SPARK_OPENS = List.of("java.lang", "java.lang.invoke", "java.lang.reflect",
+            "java.io", "java.net", "java.nio", "java.util", "java.util.concurrent", "java.util.concurrent.atomic",
+            "jdk.internal.ref", "sun.nio.ch", "sun.nio.cs", "sun.security.action", "sun.util.calendar");
+
+    static List<String> jvmBase() {
         List<String> cmd = new ArrayList<>();
         cmd.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-XX:+ExitOnOutOfMemoryError");
+        // The jar's manifest opens these for Spark under java -jar; a -cp child needs them on its command line.
+        for (String pkg : SPARK_OPENS) cmd.add("--add-opens=java.base/" + pkg + "=ALL-UNNAMED");
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
             cmd.add("--add-modules=jdk.incubator.vector");
         }
@@ -158,13 +175,19 @@ final class MemCheckCommand implements Callable<Integer> {
     }
 
     /** A one-tensor BF16 safetensors file "w" of N(0, 0.02^2) weights (reused when present). */
-    private static java.nio.file.Path writeMatrix(java.nio.file.Path root, int rows, int cols) throws IOException {
+    static java.nio.file.Path writeMatrix(java.nio.file.Path root, int rows, int cols) throws IOException {
         java.nio.file.Path file = root.resolve("matrix-" + rows + "x" + cols + ".safetensors");
-        if (Files.exists(file)) return file;
-        java.nio.file.Path tmp = root.resolve(file.getFileName() + ".tmp");
+        writeMatrix(file, "w", rows, cols);
+        return file;
+    }
+
+    /** {@code file} with one BF16 tensor of N(0, 0.02^2) weights, seed 7 (kept when it exists). */
+    static void writeMatrix(java.nio.file.Path file, String tensor, int rows, int cols) throws IOException {
+        if (Files.exists(file)) return;
+        java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         SplittableRandom random = new SplittableRandom(7);
         try (OutputStream out = Files.newOutputStream(tmp)) {
-            SafetensorsWriter.write(out, List.of(new TensorSpec("w", DType.BF16, new long[] {rows, cols})),
+            SafetensorsWriter.write(out, List.of(new TensorSpec(tensor, DType.BF16, new long[] {rows, cols})),
                     Map.of("format", "pt"), (spec, o) -> {
                         float[] row = new float[cols];
                         byte[] bytes = new byte[2 * cols];
@@ -176,6 +199,5 @@ final class MemCheckCommand implements Callable<Integer> {
                     });
         }
         Files.move(tmp, file);
-        return file;
     }
 }

@@ -34,6 +34,9 @@ final class ScaleProofCommand implements Callable<Integer> {
             description = "Tensors given real data and run through the executor tasks. Default: ${DEFAULT-VALUE}.")
     String densePrefix;
 
+    @Option(names = "--plan-only", description = "Plan every method on the 70B layout; run no executor task.")
+    boolean planOnly;
+
     @Override
     public Integer call() throws Exception {
         java.nio.file.Path local = java.nio.file.Path.of(dir).toAbsolutePath();
@@ -41,6 +44,8 @@ final class ScaleProofCommand implements Callable<Integer> {
             Log.info("writing the Llama-2-70B layout (sparse, " + densePrefix + "* dense) into " + local);
             Llama70bLayout.write(local, name -> name.startsWith(densePrefix), 70);
         }
+        java.nio.file.Path stats = local.resolve("stats.safetensors");
+        if (!Files.exists(local.resolve("stats.xtx.safetensors"))) Llama70bLayout.writeCalibration(local);
         Configuration conf = new Configuration();
         String model = local.toUri().toString();
         Path parts = new Path(local.resolve("proof-parts").toUri());
@@ -50,16 +55,24 @@ final class ScaleProofCommand implements Callable<Integer> {
                 Runtime.getRuntime().availableProcessors());
         System.out.printf("| %-32s | %7s | %11s | %14s | %15s | %12s | %15s | %9s |%n", "method", "tasks", "driver heap",
                 "largest task", "estimate (MiB)", "layer-0 runs", "heap high-water", "seconds");
-        for (CompressOptions opts : configurations(model)) {
+        for (CompressOptions opts : configurations(model, stats.toUri().toString())) {
             System.gc();
             long before = usedHeap();
             Compressor.PlannedRun run = Compressor.plan(opts, conf);
             long driver = Math.max(0, usedHeap() - before);
             long largest = 0;
             for (TargetTensor t : run.plan.targets) {
-                for (RowBlock b : t.blocks) largest = Math.max(largest, MemoryEstimate.pruneTaskBytes(t.info, b.rowCount));
+                for (RowBlock b : t.blocks) largest = Math.max(largest, TaskMemory.bytes(opts.method(), t, b));
             }
             int tasks = run.plan.blockCount();
+            if (planOnly || !ExecutorProof.runs(opts.method())) {
+                // One task per matrix (or VQ's own row blocks): checked at full size by `mem-check --run` instead.
+                System.out.printf("| %-32s | %7d | %7.1f MiB | %10.1f MiB | %15s | %12s | %15s | %9s |%n",
+                        opts.method() + " " + describe(opts),
+                        ExecutorProof.runs(opts.method()) ? tasks : run.plan.targets.size(), driver / 1048576.0,
+                        largest / 1048576.0, planOnly ? "-" : "mem-check", "-", "-", "-");
+                continue;
+            }
             List<TargetTensor> dense = run.plan.targets.stream().filter(t -> t.name().startsWith(densePrefix))
                     .collect(Collectors.toList());
             ExecutorProof.Result r = ExecutorProof.run(dense, opts, parts, conf);
@@ -71,12 +84,26 @@ final class ScaleProofCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static List<CompressOptions> configurations(String model) {
+    private static String describe(CompressOptions opts) {
+        switch (opts.method()) {
+            case NOWAG_VQ:
+                return "d=6 K=4096";
+            case ARMOR:
+                return "2:4 b=32";
+            default:
+                return opts.pattern().toString();
+        }
+    }
+
+    private static List<CompressOptions> configurations(String model, String stats) {
         return List.of(
                 options(model, CompressionMethod.NOWAG_P, SparsityPattern.unstructured(0.5, SparsityPattern.Group.MATRIX)),
                 options(model, CompressionMethod.NOWAG_P, SparsityPattern.nOfM(2, 4)),
                 options(model, CompressionMethod.WANDA, SparsityPattern.unstructured(0.5, SparsityPattern.Group.ROW)),
-                options(model, CompressionMethod.MAGNITUDE, SparsityPattern.unstructured(0.5, SparsityPattern.Group.MATRIX)));
+                options(model, CompressionMethod.MAGNITUDE, SparsityPattern.unstructured(0.5, SparsityPattern.Group.MATRIX)),
+                options(model, CompressionMethod.SPARSEGPT, SparsityPattern.nOfM(2, 4)).calibration(stats),
+                options(model, CompressionMethod.NOWAG_VQ, SparsityPattern.nOfM(2, 4)),
+                options(model, CompressionMethod.ARMOR, SparsityPattern.nOfM(2, 4)));
     }
 
     private static CompressOptions options(String model, CompressionMethod method, SparsityPattern pattern) {

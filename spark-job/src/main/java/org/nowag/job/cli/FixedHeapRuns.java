@@ -1,0 +1,194 @@
+package org.nowag.job.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.nowag.io.safetensors.DType;
+import org.nowag.io.safetensors.FloatCodec;
+import org.nowag.io.safetensors.SafetensorsWriter;
+import org.nowag.io.safetensors.TensorInfo;
+import org.nowag.io.safetensors.TensorSpec;
+import org.nowag.job.api.CompressionMethod;
+import org.nowag.job.bench.MemoryProbe;
+import org.nowag.job.plan.MemoryEstimate;
+import org.nowag.kernels.vq.VqConfig;
+
+/**
+ * {@code mem-check --run}: one whole {@code compress} of a one-matrix BF16 model in a child JVM under a fixed -Xmx
+ * ({@code --master local[1]}, so the driver and the one executor share that heap: an upper bound on the executor's
+ * need), reported next to the planner's formula with the live set after GC, the heap's high-water mark and the
+ * process's peak resident set (heap plus ND4J's off-heap buffers plus the JVM's own).
+ */
+final class FixedHeapRuns {
+    /** The tensor name every run's one-matrix model uses (an MLP weight, so the default --include selects it). */
+    static final String TENSOR = "model.layers.0.mlp.up_proj.weight";
+
+    private final Path root;
+
+    FixedHeapRuns(Path root) {
+        this.root = root;
+    }
+
+    void runAll(List<String> runs) throws Exception {
+        System.out.printf("| %-44s | %11s | %9s | %-14s | %12s | %12s | %12s | %9s |%n", "run", "formula MiB", "-Xmx MiB",
+                "result", "live GC MiB", "heap peak MiB", "peak RSS MiB", "seconds");
+        System.out.printf("|%s|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(46), "-".repeat(13), "-".repeat(11),
+                "-".repeat(16), "-".repeat(14), "-".repeat(15), "-".repeat(14), "-".repeat(11));
+        for (String run : runs) runOne(run);
+    }
+
+    private void runOne(String spec) throws Exception {
+        String[] f = spec.split(",", 4);
+        if (f.length < 3) throw new IllegalArgumentException("--run " + spec + ": expected METHOD,ROWSxCOLS,XMX[,ARGS]");
+        CompressionMethod method = CompressionMethod.parse(f[0]);
+        String[] shape = f[1].split("x");
+        int rows = Integer.parseInt(shape[0]);
+        int cols = Integer.parseInt(shape[1]);
+        long xmxMb = megabytes(f[2]);
+        List<String> extra = f.length > 3 && !f[3].isBlank() ? Arrays.asList(f[3].trim().split("\\s+")) : List.of();
+
+        Path model = root.resolve("model-" + rows + "x" + cols);
+        writeModel(model, rows, cols);
+        Path out = root.resolve("out-" + f[0] + "-" + rows + "x" + cols);
+        deleteTree(out);
+        List<String> cmd = new ArrayList<>(MemCheckCommand.jvmBase());
+        cmd.add(1, "-Xmx" + xmxMb + "m");
+        cmd.add(MemoryProbe.class.getName());
+        cmd.addAll(List.of("compress", "--model", model.toUri().toString(), "--out", out.toUri().toString(),
+                "--method", f[0], "--master", "local[1]"));
+        if (method == CompressionMethod.SPARSEGPT) {
+            cmd.add("--calibration");
+            cmd.add(writeCalibration(model, cols).toUri().toString());
+        }
+        cmd.addAll(extra);
+        TensorInfo info = new TensorInfo(TENSOR, DType.BF16, new long[] {rows, cols}, 0, 2L * rows * cols);
+        long formula = formula(method, info, extra);
+
+        Log.info("mem-check run " + spec + ": " + String.join(" ", cmd.subList(cmd.indexOf("compress"), cmd.size())));
+        long start = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String[] ok = null;
+        StringBuilder tail = new StringBuilder();
+        try (InputStream in = p.getInputStream()) {
+            // Stream the child's log (progress of a long run) and keep the end for the report.
+            java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+            for (String line; (line = r.readLine()) != null; ) {
+                System.err.println("  | " + line);
+                if (line.startsWith("ok ")) ok = line.split(" ");
+                tail.append(line).append('\n');
+                if (tail.length() > 20_000) tail.delete(0, tail.length() - 10_000);
+            }
+        }
+        p.waitFor(6, TimeUnit.HOURS);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        int code = p.exitValue();
+        String result = code == 0 && ok != null ? "completed" : code == 3 ? "out of memory" : "failed (" + code + ")";
+        String label = f[0] + " " + rows + "x" + cols + (extra.isEmpty() ? "" : " " + String.join(" ", extra));
+        System.out.printf("| %-44s | %11s | %9d | %-14s | %12s | %12s | %12s | %9.1f |%n", label,
+                formula < 0 ? "-" : String.valueOf(formula >> 20), xmxMb, result,
+                ok == null ? "-" : mib(ok[2]), ok == null ? "-" : mib(ok[1]), ok == null ? "-" : mib(ok[3]), seconds);
+        deleteTree(out);
+    }
+
+    /** The planner's per-task estimate for this method and shape, or -1 where there is none. */
+    static long formula(CompressionMethod method, TensorInfo info, List<String> extra) {
+        switch (method) {
+            case SPARSEGPT:
+                return MemoryEstimate.sparseGptTaskBytes(info);
+            case NOWAG_VQ: {
+                int dim = Integer.parseInt(valueOf(extra, "--vq-dim", "6"));
+                boolean blocks = extra.contains("--vq-row-blocks") || 4L * info.numel() > CompressOptionsDefaults.BLOCK_BYTES;
+                return blocks ? MemoryEstimate.vqRowBlockBytes(info, dim, VqConfig.DEFAULT_BLOCK_SUBVECTORS)
+                        : MemoryEstimate.vqTaskBytes(info, dim);
+            }
+            default:
+                return -1;
+        }
+    }
+
+    private static String valueOf(List<String> args, String option, String otherwise) {
+        int i = args.indexOf(option);
+        return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : otherwise;
+    }
+
+    private static final class CompressOptionsDefaults {
+        static final long BLOCK_BYTES = org.nowag.job.api.CompressOptions.DEFAULT_BLOCK_BYTES;
+    }
+
+    /** A model directory with one BF16 matrix of N(0, 0.02^2) weights (reused when present). */
+    private static void writeModel(Path model, int rows, int cols) throws IOException {
+        Files.createDirectories(model);
+        MemCheckCommand.writeMatrix(model.resolve("model.safetensors"), TENSOR, rows, cols);
+    }
+
+    /**
+     * stats.safetensors (diag of X^T X) and its --full sibling stats.xtx.safetensors for the one weight. X^T X is a
+     * scaled Kac-Murdock-Szego matrix, H_ij = a_i a_j rho^|i-j| (symmetric positive definite for |rho| < 1), with
+     * log-normal scales a_i: a valid Gram matrix of correlated inputs, written row by row without forming it.
+     */
+    private static Path writeCalibration(Path model, int cols) throws IOException {
+        Path stats = model.resolve("stats.safetensors");
+        Path full = model.resolve("stats.xtx.safetensors");
+        if (Files.exists(stats) && Files.exists(full)) return stats;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        float[] a = new float[cols];
+        for (int j = 0; j < cols; j++) a[j] = (float) Math.exp(0.5 * random.nextGaussian());
+        double rho = 0.5;
+        Path tmp = model.resolve("stats.xtx.safetensors.tmp");
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            SafetensorsWriter.write(out, List.of(new TensorSpec(TENSOR, DType.F32, new long[] {cols, cols})),
+                    Map.of("format", "pt"), (spec, o) -> {
+                        float[] row = new float[cols];
+                        byte[] bytes = new byte[4 * cols];
+                        for (int i = 0; i < cols; i++) {
+                            for (int j = 0; j < cols; j++) row[j] = (float) (a[i] * a[j] * Math.pow(rho, Math.abs(i - j)));
+                            FloatCodec.encode(row, 0, DType.F32, bytes, 0, cols);
+                            o.write(bytes);
+                        }
+                    });
+        }
+        Files.move(tmp, full, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path statsTmp = model.resolve("stats.safetensors.tmp");
+        try (OutputStream out = Files.newOutputStream(statsTmp)) {
+            SafetensorsWriter.write(out, List.of(new TensorSpec(TENSOR, DType.F32, new long[] {cols})),
+                    Map.of("format", "pt"), (spec, o) -> {
+                        float[] diag = new float[cols];
+                        for (int j = 0; j < cols; j++) diag[j] = a[j] * a[j];
+                        byte[] bytes = new byte[4 * cols];
+                        FloatCodec.encode(diag, 0, DType.F32, bytes, 0, cols);
+                        o.write(bytes);
+                    });
+        }
+        Files.move(statsTmp, stats, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return stats;
+    }
+
+    static long megabytes(String size) {
+        String s = size.trim().toLowerCase();
+        if (s.endsWith("g")) return Long.parseLong(s.substring(0, s.length() - 1)) * 1024;
+        if (s.endsWith("m")) return Long.parseLong(s.substring(0, s.length() - 1));
+        return Long.parseLong(s);
+    }
+
+    private static String mib(String field) {
+        long bytes = Long.parseLong(field.substring(field.indexOf('=') + 1));
+        return bytes < 0 ? "-" : String.format("%.0f", bytes / 1048576.0);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toArray(Path[]::new)) Files.delete(p);
+        }
+    }
+}
