@@ -33,6 +33,7 @@ public final class CalibrationTask implements Serializable {
     public int windows() { return windows.size(); }
 
     public StatisticsCollector run(Configuration conf) throws IOException {
+        org.nowag.job.exec.KernelThreads.matchTask();
         StatisticsCollector stats = new StatisticsCollector(full);
         if (windows.isEmpty()) return stats;
         ModelWeights m = ModelWeights.open(model, conf);

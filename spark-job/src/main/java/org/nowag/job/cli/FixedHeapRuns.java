@@ -25,8 +25,8 @@ import org.nowag.kernels.vq.VqConfig;
 
 /**
  * {@code mem-check --run}: one whole {@code compress} of a one-matrix BF16 model in a child JVM under a fixed -Xmx
- * ({@code --master local[1]}, so the driver and the one executor share that heap: an upper bound on the executor's
- * need), reported next to the planner's formula with the live set after GC, the heap's high-water mark and the
+ * ({@code --master local[N]} with {@code spark.task.cpus = N}, N the cores: one task at a time with every core, and
+ * the driver and that executor share the heap, so this is an upper bound on the executor's need), reported next to the planner's formula with the live set after GC, the heap's high-water mark and the
  * process's peak resident set (heap plus ND4J's off-heap buffers plus the JVM's own).
  */
 final class FixedHeapRuns {
@@ -63,9 +63,12 @@ final class FixedHeapRuns {
         deleteTree(out);
         List<String> cmd = new ArrayList<>(MemCheckCommand.jvmBase());
         cmd.add(1, "-Xmx" + xmxMb + "m");
+        // One task at a time that gets every core (as an executor sized for one large task): spark.task.cpus = cores.
+        int cores = Runtime.getRuntime().availableProcessors();
+        cmd.add(2, "-Dspark.task.cpus=" + cores);
         cmd.add(MemoryProbe.class.getName());
         cmd.addAll(List.of("compress", "--model", model.toUri().toString(), "--out", out.toUri().toString(),
-                "--method", f[0], "--master", "local[1]"));
+                "--method", f[0], "--master", "local[" + cores + "]"));
         if (method == CompressionMethod.SPARSEGPT) {
             cmd.add("--calibration");
             cmd.add(writeCalibration(model, cols).toUri().toString());

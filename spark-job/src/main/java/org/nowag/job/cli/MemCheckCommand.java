@@ -46,7 +46,8 @@ final class MemCheckCommand implements Callable<Integer> {
             description = "NoWag-VQ check: ROWSxCOLS:DIM:BITS:ITERATIONS, or 'none'. Default: ${DEFAULT-VALUE}.")
     String vq;
 
-    @Option(names = "--run", description = "A whole compress of one full-size matrix in local[1] under a fixed heap "
+    @Option(names = "--run", description = "A whole compress of one full-size matrix (local[N], one task with all N "
+            + "cores) under a fixed heap "
             + "(no bisection: the heavy methods take minutes per run): METHOD,ROWSxCOLS,XMX[,EXTRA COMPRESS ARGS], e.g. "
             + "'sparsegpt,28672x8192,12g,--pattern 2:4' or 'nowag-vq,28672x8192,4g,--vq-iters 1'. Repeatable; when given, "
             + "only these runs are made.")

@@ -43,6 +43,7 @@ public final class EvalTask implements Serializable {
     }
 
     public EvalResult run(Configuration conf) throws IOException {
+        org.nowag.job.exec.KernelThreads.matchTask();
         EvalResult r = new EvalResult();
         if (sequences.isEmpty()) return r;
         ModelWeights a = ModelWeights.open(original, conf);

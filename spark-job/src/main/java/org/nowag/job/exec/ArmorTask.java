@@ -44,6 +44,7 @@ public final class ArmorTask implements Serializable {
     }
 
     public ArmorPartSummary run(Configuration conf) throws IOException {
+        KernelThreads.matchTask();
         long start = System.nanoTime();
         String name = block.tensor.name();
         int rows = block.rowCount;

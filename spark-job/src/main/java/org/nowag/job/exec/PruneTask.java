@@ -77,6 +77,7 @@ public final class PruneTask implements Serializable {
     }
 
     public PartSummary run(Configuration conf) throws IOException {
+        KernelThreads.matchTask();
         long start = System.nanoTime();
         Path shard = new Path(block.shardPath);
         int rows = block.rowCount;

@@ -103,6 +103,7 @@ public final class VqBlockTask implements Serializable {
      */
     public BlockedKMeans.Partial iterate(Configuration conf, float[] colNorms, float[] rowNorms, float pad,
                                          float[] codebook, int k, int iteration) throws IOException {
+        KernelThreads.matchTask();
         float[] data = subvectors(conf, colNorms, rowNorms, pad);
         int[] codes = iteration == 0 ? minusOnes(rowCount * geometry.groups) : readCodes(conf, iteration - 1);
         BlockedKMeans.Partial p = WeightedKMeans.assignAndSum(data, 0, codes.length, geometry.dim,
@@ -123,6 +124,7 @@ public final class VqBlockTask implements Serializable {
     /** Final pass: the codes of the last iteration, their k-means loss, and proxy and data-aware losses as stored. */
     public Finished finish(Configuration conf, float[] colNorms, float[] rowNorms, float pad, float[] kMeansCodebook,
                            float[] storedCodebook, int lastIteration) throws IOException {
+        KernelThreads.matchTask();
         float[] w = read(conf);
         float[] wBar = NoWagNormalizer.normalize(w, rowCount, geometry.cols, colNorms, rowNorms);
         float[] data = VqBlockSums.subvectors(wBar, 0, rowCount, geometry, pad);

@@ -40,6 +40,7 @@ public final class VqTask implements Serializable {
     }
 
     public VqPartSummary run(Configuration conf) throws IOException {
+        KernelThreads.matchTask();
         long start = System.nanoTime();
         String name = block.tensor.name();
         int rows = block.rowCount;
