@@ -31,8 +31,17 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--size-gb", defaultValue = "1.0", description = "Approximate model size in GB. Default: ${DEFAULT-VALUE}.")
     double sizeGb;
 
-    @Option(names = "--methods", defaultValue = "nowag-p,wanda,magnitude", split = ",", description = "Methods to time. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--methods", defaultValue = "nowag-p,wanda,magnitude", split = ",", description = "Methods to time "
+            + "(any of compress's; sparsegpt gets generated calibration files). Default: ${DEFAULT-VALUE}.")
     List<String> methods;
+
+    @Option(names = "--vq-iters", defaultValue = "1", description = "nowag-vq: k-means iterations (the default run "
+            + "takes up to 100; one shows the cost per iteration). Default: ${DEFAULT-VALUE}.")
+    int vqIters;
+
+    @Option(names = "--armor-iters", defaultValue = "1", description = "armor: outer iterations (the default run "
+            + "takes 10). Default: ${DEFAULT-VALUE}.")
+    int armorIters;
 
     @Option(names = "--master", description = "Spark master. Default: local[*].")
     String master;
@@ -68,18 +77,21 @@ final class BenchCommand implements Callable<Integer> {
              Progress progress = Progress.onTerminal(spark.context)) {
             Compressor compressor = new Compressor(spark.context, Log::info);
             heap = HeapWatch.start();
-            double pipeline = time(compressor, fs, model, new Path(root, "out-copy"), CompressionMethod.COPY);
+            double pipeline = time(compressor, fs, new CompressOptions().model(model.toString())
+                    .out(new Path(root, "out-copy").toString()).method(CompressionMethod.COPY));
             heap.close();
             rows.add(new String[]{"pipeline, no kernel (--method copy)", fmt(pipeline), fmt(pipeline / floor), "1.00",
                     mib(heap.peakBytes()), mib(heap.liveAfterGcBytes())});
             int threads = spark.context.defaultParallelism();
             for (String m : methods) {
                 CompressionMethod method = CompressionMethod.parse(m);
+                CompressOptions run = options(method, model, new Path(root, "out-" + m), root, layers, fs);
                 heap = HeapWatch.start();
-                double s = time(compressor, fs, model, new Path(root, "out-" + m), method);
+                double s = time(compressor, fs, run);
                 heap.close();
-                rows.add(new String[]{m + " (default pattern: 50%)", fmt(s), fmt(s / floor), fmt(s / pipeline),
+                rows.add(new String[]{m + " (" + describe(method) + ")", fmt(s), fmt(s / floor), fmt(s / pipeline),
                         mib(heap.peakBytes()), mib(heap.liveAfterGcBytes())});
+                if (!org.nowag.job.bench.ExecutorProof.runs(method)) continue;  // PlainLoop runs the row-block pruning path
                 // The same kernels on the same tensors in a plain Java loop, no Spark: what Spark and the commit add.
                 CompressOptions opts = new CompressOptions().model(model.toString()).out(new Path(root, "unused").toString())
                         .method(method);
@@ -99,13 +111,57 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static double time(Compressor compressor, FileSystem fs, Path model, Path out, CompressionMethod method) throws Exception {
+    private static double time(Compressor compressor, FileSystem fs, CompressOptions opts) throws Exception {
         long t0 = System.nanoTime();
-        CompressionReport r = compressor.run(new CompressOptions().model(model.toString()).out(out.toString()).method(method));
+        CompressionReport r = compressor.run(opts);
         double s = secs(t0);
-        Log.info(String.format("%s: %.2f s, %d kernel tasks", method, s, r.kernelTasksRun));
-        fs.delete(out, true);
+        Log.info(String.format("%s: %.2f s, %d kernel tasks", opts.method(), s, r.kernelTasksRun));
+        fs.delete(new Path(opts.out()), true);
         return s;
+    }
+
+    /** Each method with its default pattern; VQ and ARMOR with the iteration caps; SparseGPT with generated X^T X. */
+    private CompressOptions options(CompressionMethod method, Path model, Path out, Path root, int layers, FileSystem fs)
+            throws java.io.IOException {
+        CompressOptions opts = new CompressOptions().model(model.toString()).out(out.toString()).method(method);
+        switch (method) {
+            case NOWAG_VQ:
+                return opts.vq(org.nowag.kernels.vq.VqConfig.ofBits(org.nowag.kernels.vq.VqConfig.DEFAULT_DIM,
+                        org.nowag.kernels.vq.VqConfig.DEFAULT_BITS, vqIters, 0L));
+            case ARMOR:
+                return opts.pattern(org.nowag.kernels.prune.SparsityPattern.nOfM(2, 4))
+                        .armor(org.nowag.kernels.armor.ArmorConfig.of(org.nowag.kernels.armor.ArmorConfig.DEFAULT_BLOCK_SIZE,
+                                armorIters, true));
+            case SPARSEGPT: {
+                Path stats = new Path(root, "stats.safetensors");
+                if (!fs.exists(stats)) {
+                    java.util.Map<String, Integer> weights = new java.util.LinkedHashMap<>();
+                    for (org.nowag.io.safetensors.TensorSpec t : SyntheticLlama.specs(layers)) {
+                        if (t.shape().length == 2 && t.name().matches(CompressOptions.DEFAULT_INCLUDE)) {
+                            weights.put(t.name(), (int) t.shape()[1]);
+                        }
+                    }
+                    long t0 = System.nanoTime();
+                    org.nowag.job.bench.SyntheticGram.write(fs, stats, weights, 5);
+                    Log.info(String.format("sparsegpt: wrote X^T X of %d weights in %.1f s (not timed below)",
+                            weights.size(), secs(t0)));
+                }
+                return opts.calibration(stats.toString());
+            }
+            default:
+                return opts;
+        }
+    }
+
+    private String describe(CompressionMethod method) {
+        switch (method) {
+            case NOWAG_VQ:
+                return "d=6 K=4096, " + vqIters + " k-means iteration(s)";
+            case ARMOR:
+                return "2:4 b=32, " + armorIters + " iteration(s)";
+            default:
+                return "default pattern: 50%";
+        }
     }
 
     private static void print(PrintStream out, int layers, long bytes, String master, List<String[]> rows) {

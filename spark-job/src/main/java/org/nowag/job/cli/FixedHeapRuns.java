@@ -20,6 +20,7 @@ import org.nowag.io.safetensors.TensorInfo;
 import org.nowag.io.safetensors.TensorSpec;
 import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.bench.MemoryProbe;
+import org.nowag.job.bench.SyntheticGram;
 import org.nowag.job.plan.MemoryEstimate;
 import org.nowag.kernels.vq.VqConfig;
 
@@ -134,45 +135,12 @@ final class FixedHeapRuns {
         MemCheckCommand.writeMatrix(model.resolve("model.safetensors"), TENSOR, rows, cols);
     }
 
-    /**
-     * stats.safetensors (diag of X^T X) and its --full sibling stats.xtx.safetensors for the one weight. X^T X is a
-     * scaled Kac-Murdock-Szego matrix, H_ij = a_i a_j rho^|i-j| (symmetric positive definite for |rho| < 1), with
-     * log-normal scales a_i: a valid Gram matrix of correlated inputs, written row by row without forming it.
-     */
+    /** stats.safetensors and its --full sibling for the one weight (SyntheticGram; reused when present). */
     private static Path writeCalibration(Path model, int cols) throws IOException {
         Path stats = model.resolve("stats.safetensors");
-        Path full = model.resolve("stats.xtx.safetensors");
-        if (Files.exists(stats) && Files.exists(full)) return stats;
-        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
-        float[] a = new float[cols];
-        for (int j = 0; j < cols; j++) a[j] = (float) Math.exp(0.5 * random.nextGaussian());
-        double rho = 0.5;
-        Path tmp = model.resolve("stats.xtx.safetensors.tmp");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            SafetensorsWriter.write(out, List.of(new TensorSpec(TENSOR, DType.F32, new long[] {cols, cols})),
-                    Map.of("format", "pt"), (spec, o) -> {
-                        float[] row = new float[cols];
-                        byte[] bytes = new byte[4 * cols];
-                        for (int i = 0; i < cols; i++) {
-                            for (int j = 0; j < cols; j++) row[j] = (float) (a[i] * a[j] * Math.pow(rho, Math.abs(i - j)));
-                            FloatCodec.encode(row, 0, DType.F32, bytes, 0, cols);
-                            o.write(bytes);
-                        }
-                    });
-        }
-        Files.move(tmp, full, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Path statsTmp = model.resolve("stats.safetensors.tmp");
-        try (OutputStream out = Files.newOutputStream(statsTmp)) {
-            SafetensorsWriter.write(out, List.of(new TensorSpec(TENSOR, DType.F32, new long[] {cols})),
-                    Map.of("format", "pt"), (spec, o) -> {
-                        float[] diag = new float[cols];
-                        for (int j = 0; j < cols; j++) diag[j] = a[j] * a[j];
-                        byte[] bytes = new byte[4 * cols];
-                        FloatCodec.encode(diag, 0, DType.F32, bytes, 0, cols);
-                        o.write(bytes);
-                    });
-        }
-        Files.move(statsTmp, stats, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        if (Files.exists(stats) && Files.exists(model.resolve("stats.xtx.safetensors"))) return stats;
+        org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.getLocal(new org.apache.hadoop.conf.Configuration());
+        SyntheticGram.write(fs, new org.apache.hadoop.fs.Path(stats.toUri()), Map.of(TENSOR, cols), 11);
         return stats;
     }
 
