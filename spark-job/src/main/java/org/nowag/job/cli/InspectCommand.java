@@ -38,6 +38,9 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--block-mb", defaultValue = "256", description = "Row block size in MiB of float32. Default: ${DEFAULT-VALUE}.")
     double blockMb;
 
+    @Option(names = "--armor-block", defaultValue = "32", description = "armor: block size b to plan for. Default: ${DEFAULT-VALUE}.")
+    int armorBlock;
+
     @Override
     public Integer call() throws Exception {
         CompressionMethod m = CompressionMethod.parse(method);
@@ -56,15 +59,18 @@ final class InspectCommand implements Callable<Integer> {
         long maxTask = 0;
         for (TargetTensor t : run.plan.targets) {
             for (RowBlock b : t.blocks) {
-                maxTask = Math.max(maxTask, m == CompressionMethod.SPARSEGPT
-                        ? MemoryEstimate.sparseGptTaskBytes(t.info) : MemoryEstimate.pruneTaskBytes(t.info, b.rowCount));
+                maxTask = Math.max(maxTask, m == CompressionMethod.SPARSEGPT ? MemoryEstimate.sparseGptTaskBytes(t.info)
+                        : m == CompressionMethod.ARMOR ? MemoryEstimate.armorTaskBytes(t.info, armorBlock)
+                        : MemoryEstimate.pruneTaskBytes(t.info, b.rowCount));
             }
         }
         System.out.printf("%d tensors, %.3f GB; %d to compress with %s %s in %d tasks; %d output shard(s)%n",
                 run.model.tensors().size(), total / 1e9, run.plan.targets.size(), m, opts.pattern(),
                 run.plan.blockCount(), run.plan.outputLayout.shardCount());
-        System.out.printf("largest task: %.1f MiB of executor heap (block as float32 + pruned copy + scores + bytes in and out)%n",
-                maxTask / 1048576.0);
+        System.out.printf("largest task: %.1f MiB of executor heap (%s)%n", maxTask / 1048576.0,
+                m == CompressionMethod.ARMOR ? "ARMOR, whole matrix, heap + ND4J off-heap: W, W_bar, core, S-step "
+                        + "residual and undo copy, one chunk of block products"
+                        : "block as float32 + pruned copy + scores + bytes in and out");
         return 0;
     }
 }
