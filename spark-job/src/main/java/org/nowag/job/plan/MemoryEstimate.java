@@ -34,9 +34,9 @@ public final class MemoryEstimate {
      * from the code (ArmorTask, Armor, ArmorState, BlockProducts). The peak is the S step: W as float32 (4n, the
      * task's input), W_bar as float32 (4n), the core's two double values per group of four and its pair codes
      * (4n + n/4), the copy of both kept to undo the step (4n + n/4) and the residual E in double (8n): 24.5 bytes
-     * per weight. The other phases hold less: the A and B steps 16.25n, the NoWag-P start at most 16.2n, building
-     * the parts and W_hat 20n, writing the part at most 12n (parts, W_hat and its normalized copy) + n x dtype (the
-     * dense output bytes, dtype <= 4) + 2n + n/8 (one encoded part tensor) = 18.2n. On top come the
+     * per weight. The other phases hold less: the A and B steps 12.25n, the NoWag-P start at most 16.4n (W, W_bar,
+     * the pruned copy and mask, and the new core), building the parts and W_hat 20n, writing the part at most 14.2n
+     * (the parts, W_hat and its normalized copy or the dense output bytes, one encoded part tensor). On top come the
      * temporaries of the block products, which run a chunk of row or column blocks at a time: at most five copies of
      * one chunk (the B step's chunk of N = A S, its ND4J copy, W_bar's columns in double and its ND4J copy and
      * permuted copy), counted as six, each max(16 MiB, 8 b max(d_out, d_in)) bytes but never more than the
