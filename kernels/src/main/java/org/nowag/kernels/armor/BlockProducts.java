@@ -13,8 +13,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>The callers ({@link ArmorState}) hand these methods one chunk at a time (a few row blocks, or a few column
  * blocks of all rows), so that the temporaries below (the ND4J copy of the input, its permuted copy, the result and
  * its row-major copy) are bounded by the chunk, not by the matrix. Splitting changes no float operation: libnd4j's
- * batched matmul (MmulHelper::mmulNxN) computes every output element as its own sum over the inner dimension b,
- * which a chunk does not change, and no sum here runs across chunks. {@code ArmorChunkingTest} checks the bits.
+ * batched matmul computes every output element as its own sequential sum over the inner dimension, with its threads
+ * splitting the output elements (deeplearning4j/deeplearning4j, libnd4j/include/helpers/cpu/MmulHelper.cpp,
+ * batchedGemm under mmulNxN), which a chunk does not change, and no sum here runs across chunks.
+ * {@code ArmorChunksAndThreadsTest} checks the bits with the ND4J version this project uses.
  * Every ND4J array made here is closed here, so the off-heap memory is released at once rather than when the
  * garbage collector finds the Java object.
  */
