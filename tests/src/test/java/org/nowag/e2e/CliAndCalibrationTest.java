@@ -180,4 +180,15 @@ class CliAndCalibrationTest {
         assertTrue(run.out.contains("largest task:"), run.out);
         assertNotEquals(-1, run.out.indexOf("embeddings.position_ids"));
     }
+
+    @Test
+    void inspectPrintsTheArmorTaskMemoryOfTheLargestMatrix() {
+        Run run = cli("inspect", "--model", model.toString(), "--method", "armor");
+        assertEquals(0, run.code, run.err);
+        // MiniLM's largest weights are 1536 x 384 (n = 589,824), b = 32: 24.5 n (W, W_bar, core, S-step residual and
+        // undo copy) + 6 x 8n (chunks of block products: the whole matrix is smaller than a 16 MiB chunk)
+        // + 24 b (d_out + d_in) = 14,450,688 + 28,311,552 + 1,474,560 = 44,236,800 bytes = 42.19 MiB.
+        assertTrue(run.out.contains("largest task: 42.2 MiB"), run.out);
+        assertTrue(run.out.contains("ARMOR"), run.out);
+    }
 }

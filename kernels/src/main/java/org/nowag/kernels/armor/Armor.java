@@ -34,6 +34,12 @@ public final class Armor {
      */
     public static ArmorResult compress(float[] w, int rows, int cols, float[] s, ArmorConfig config,
                                        Consumer<double[]> progress) {
+        return compress(w, rows, cols, s, config, progress, BlockProducts.DEFAULT_CHUNK_BYTES);
+    }
+
+    /** As above, with the bound on one block-product chunk in bytes (tests force tiny and unbounded chunks). */
+    static ArmorResult compress(float[] w, int rows, int cols, float[] s, ArmorConfig config,
+                                Consumer<double[]> progress, long chunkBytes) {
         if (config == null) throw new IllegalArgumentException("config must not be null");
         Checks.matrix(w, rows, cols, "w");
         Checks.activationDiagonal(s, cols);
@@ -46,11 +52,11 @@ public final class Armor {
         float[] wBarF = NoWagNormalizer.normalize(w, rows, cols, c, r);
         PruneResult start = Pruner.prune(PruneMethod.NOWAG_P, SparsityPattern.nOfM(2, 4), w, rows, cols, c, s);
 
-        double[] wBar = new double[wBarF.length];
-        for (int k = 0; k < wBar.length; k++) wBar[k] = wBarF[k];
         double[] sd = new double[cols];
         for (int j = 0; j < cols; j++) sd[j] = s == null ? 1.0 : s[j];
-        ArmorState st = initialState(wBar, rows, cols, sd, b, start);
+        ArmorState st = initialState(wBarF, rows, cols, sd, b, start);
+        st.threads = config.threads();
+        st.chunkBytes = chunkBytes;
         double[] startLosses = {start.proxyLoss, start.proxyEnergy};
         start = null; // its pruned copy of W (4 bytes per weight) is not needed any more
 
@@ -78,13 +84,15 @@ public final class Armor {
             seconds[it] = (System.nanoTime() - t0) / 1e9;
             if (progress != null) progress.accept(toArray(losses));
         }
-        ArmorResult result = finish(w, wBarF, rows, cols, s, config, st, r, c, toArray(losses), startLosses, rejected);
+        Parts parts = new Parts(st);
+        st = null; // the core's double values (4 bytes per weight) are not needed once copied into parts
+        ArmorResult result = finish(w, wBarF, rows, cols, s, config, parts, r, c, toArray(losses), startLosses, rejected);
         result.iterationSeconds = seconds;
         return result;
     }
 
     /** A = I, B = I, S = the NoWag-P 2:4 mask with W_bar's values where kept. */
-    static ArmorState initialState(double[] wBar, int rows, int cols, double[] s, int b, PruneResult start) {
+    static ArmorState initialState(float[] wBar, int rows, int cols, double[] s, int b, PruneResult start) {
         int groups = rows * cols / 4;
         byte[] pair = new byte[groups];
         double[] values = new double[2 * groups];
@@ -104,22 +112,39 @@ public final class Armor {
         return new ArmorState(wBar, rows, cols, s, b, pair, values);
     }
 
-    private static ArmorResult finish(float[] w, float[] wBarF, int rows, int cols, float[] s, ArmorConfig config,
-                                      ArmorState st, float[] r, float[] c, double[] losses, double[] startLosses,
-                                      int rejected) {
-        int b = st.b;
-        float[] aBlocks = stack(st.a, b);
-        float[] bBlocks = stack(st.bm, b);
-        int kept = rows * cols / 2;
-        float[] values = new float[kept];
-        int[] positions = new int[kept];
-        for (int g = 0; g < kept / 2; g++) {
-            int code = st.pair[g];
-            values[2 * g] = (float) st.values[2 * g];
-            values[2 * g + 1] = (float) st.values[2 * g + 1];
-            positions[2 * g] = TwoOfFour.FIRST[code];
-            positions[2 * g + 1] = TwoOfFour.SECOND[code];
+    /** What is stored, copied out of the optimiser's state (A, B stacked; values and positions as float and int). */
+    private static final class Parts {
+        final int b;
+        final float[] aBlocks;
+        final float[] bBlocks;
+        final float[] values;
+        final int[] positions;
+
+        Parts(ArmorState st) {
+            b = st.b;
+            aBlocks = stack(st.a, b);
+            bBlocks = stack(st.bm, b);
+            int kept = st.rows * st.cols / 2;
+            values = new float[kept];
+            positions = new int[kept];
+            for (int g = 0; g < kept / 2; g++) {
+                int code = st.pair[g];
+                values[2 * g] = (float) st.values[2 * g];
+                values[2 * g + 1] = (float) st.values[2 * g + 1];
+                positions[2 * g] = TwoOfFour.FIRST[code];
+                positions[2 * g + 1] = TwoOfFour.SECOND[code];
+            }
         }
+    }
+
+    private static ArmorResult finish(float[] w, float[] wBarF, int rows, int cols, float[] s, ArmorConfig config,
+                                      Parts parts, float[] r, float[] c, double[] losses, double[] startLosses,
+                                      int rejected) {
+        int b = parts.b;
+        float[] aBlocks = parts.aBlocks;
+        float[] bBlocks = parts.bBlocks;
+        float[] values = parts.values;
+        int[] positions = parts.positions;
         float[] rowNorms = r.clone();
         float[] colNorms = c.clone();
         if (config.halfStorage()) {

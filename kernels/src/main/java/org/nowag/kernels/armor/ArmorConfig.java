@@ -21,6 +21,12 @@ public final class ArmorConfig implements Serializable {
     private int iterations;
     /** Store A, B, core values and the norms as binary16 (the reference counts them as 16-bit); false keeps F32. */
     private boolean halfStorage;
+    /**
+     * Threads the kernel may use for its loops over output blocks (the S sweep). The output is the same bits for
+     * every value; 1 (the default) runs on the calling thread only. The caller decides (a Spark task passes the
+     * cores it was given).
+     */
+    private int threads = 1;
 
     private ArmorConfig() {}
 
@@ -41,9 +47,19 @@ public final class ArmorConfig implements Serializable {
 
     public static ArmorConfig defaults() { return of(DEFAULT_BLOCK_SIZE, DEFAULT_ITERATIONS, true); }
 
+    /** A copy with this many threads (>= 1). */
+    public ArmorConfig withThreads(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("ARMOR threads must be >= 1, got " + threads);
+        ArmorConfig c = of(blockSize, iterations, halfStorage);
+        c.threads = threads;
+        return c;
+    }
+
     public int blockSize() { return blockSize; }
     public int iterations() { return iterations; }
     public boolean halfStorage() { return halfStorage; }
+    /** At least 1 (a config deserialized from before this field existed reads 0). */
+    public int threads() { return Math.max(1, threads); }
 
     /** Clear error when the block size does not tile a dimension (the reference asserts the same). */
     public void checkShape(String what, long rows, long cols) {
@@ -58,6 +74,7 @@ public final class ArmorConfig implements Serializable {
     }
 
     @Override public String toString() {
-        return "ArmorConfig{blockSize=" + blockSize + ", iterations=" + iterations + ", halfStorage=" + halfStorage + "}";
+        return "ArmorConfig{blockSize=" + blockSize + ", iterations=" + iterations + ", halfStorage=" + halfStorage
+                + ", threads=" + threads() + "}";
     }
 }

@@ -15,33 +15,39 @@ public final class ArmorDecoder {
     public static float[] normalized(int rows, int cols, int b, float[] aBlocks, float[] bBlocks, float[] values,
                                      int[] positions) {
         check(rows, cols, b, aBlocks, bBlocks, values, positions);
-        // T = S B: each kept value adds value * (its row of B's block) into its output row.
-        double[] t = new double[rows * cols];
-        for (int i = 0; i < rows; i++) {
-            for (int v = 0; v < cols / 2; v++) {
-                int idx = i * (cols / 2) + v;
-                float x = values[idx];
-                if (x == 0f) continue;
-                int col = (v / 2) * 4 + positions[idx];
-                int m = col / b;
-                int off = m * b * b + (col - m * b) * b;
-                int out = i * cols + m * b;
-                for (int j = 0; j < b; j++) t[out + j] += (double) x * bBlocks[off + j];
-            }
-        }
+        // One output block (b rows) at a time: A is block diagonal, so its rows of Q need only its own b rows of
+        // T = S B. Each element sees the same operations in the same order as with the whole of T at once, and the
+        // decoder holds b * cols doubles of T instead of rows * cols.
         float[] q = new float[rows * cols];
+        double[] t = new double[b * cols];
         double[] acc = new double[cols];
-        for (int i = 0; i < rows; i++) {
-            int k = i / b;
-            int p = i - k * b;
-            java.util.Arrays.fill(acc, 0);
-            for (int x = 0; x < b; x++) {
-                double apx = aBlocks[k * b * b + p * b + x];
-                if (apx == 0) continue;
-                int off = (k * b + x) * cols;
-                for (int j = 0; j < cols; j++) acc[j] += apx * t[off + j];
+        for (int k = 0; k < rows / b; k++) {
+            java.util.Arrays.fill(t, 0);
+            // T = S B: each kept value adds value * (its row of B's block) into its output row.
+            for (int p = 0; p < b; p++) {
+                int i = k * b + p;
+                for (int v = 0; v < cols / 2; v++) {
+                    int idx = i * (cols / 2) + v;
+                    float x = values[idx];
+                    if (x == 0f) continue;
+                    int col = (v / 2) * 4 + positions[idx];
+                    int m = col / b;
+                    int off = m * b * b + (col - m * b) * b;
+                    int out = p * cols + m * b;
+                    for (int j = 0; j < b; j++) t[out + j] += (double) x * bBlocks[off + j];
+                }
             }
-            for (int j = 0; j < cols; j++) q[i * cols + j] = (float) acc[j];
+            for (int p = 0; p < b; p++) {
+                int i = k * b + p;
+                java.util.Arrays.fill(acc, 0);
+                for (int x = 0; x < b; x++) {
+                    double apx = aBlocks[k * b * b + p * b + x];
+                    if (apx == 0) continue;
+                    int off = x * cols;
+                    for (int j = 0; j < cols; j++) acc[j] += apx * t[off + j];
+                }
+                for (int j = 0; j < cols; j++) q[i * cols + j] = (float) acc[j];
+            }
         }
         return q;
     }

@@ -1,7 +1,6 @@
 package org.nowag.kernels.armor;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The iterate of ARMOR's block coordinate descent on the NoWag proxy loss L = sum_ij s_j (W_bar - A S B)_ij^2:
@@ -13,7 +12,11 @@ final class ArmorState {
     final int rows;
     final int cols;
     final int b;
-    final double[] wBar;
+    /**
+     * W_bar as float (the normalizer's output). Every use widens an element to double first, which is exact, so the
+     * arithmetic is the same as with a double copy of it, without holding one (8 bytes per weight).
+     */
+    final float[] wBar;
     final double[] s;
     final double[][] a;
     final double[][] bm;
@@ -21,8 +24,16 @@ final class ArmorState {
     final byte[] pair;
     /** Per group: the value at its lower kept position, then at its higher one. */
     final double[] values;
+    /**
+     * Bound on the input of one chunk of a block product, in bytes of doubles. The products run over a few row
+     * blocks (b x cols each) or a few column blocks (rows x b each) at a time, at least one, so a chunk holds
+     * max(chunkBytes, 8 b max(rows, cols)) bytes. The result is the same for every value (see {@link BlockProducts}).
+     */
+    long chunkBytes = BlockProducts.DEFAULT_CHUNK_BYTES;
+    /** Threads for the loops over output blocks (the S sweep); the result does not depend on it. */
+    int threads = 1;
 
-    ArmorState(double[] wBar, int rows, int cols, double[] s, int b, byte[] pair, double[] values) {
+    ArmorState(float[] wBar, int rows, int cols, double[] s, int b, byte[] pair, double[] values) {
         this.rows = rows;
         this.cols = cols;
         this.b = b;
@@ -42,34 +53,118 @@ final class ArmorState {
         return blocks;
     }
 
-    /** S as a dense row-major matrix. */
+    /** S as a dense row-major matrix (for tests; the steps only ever build chunks of it). */
     double[] denseCore() {
-        double[] out = new double[rows * cols];
-        int groups = rows * cols / 4;
-        for (int g = 0; g < groups; g++) {
+        return denseCoreRows(0, rows);
+    }
+
+    /** Rows r0 .. r1 - 1 of S, dense [r1 - r0, cols]. */
+    double[] denseCoreRows(int r0, int r1) {
+        double[] out = new double[(r1 - r0) * cols];
+        int g0 = r0 * (cols / 4);
+        int g1 = r1 * (cols / 4);
+        for (int g = g0; g < g1; g++) {
             int c = pair[g];
-            out[4 * g + TwoOfFour.FIRST[c]] = values[2 * g];
-            out[4 * g + TwoOfFour.SECOND[c]] = values[2 * g + 1];
+            int base = 4 * (g - g0);
+            out[base + TwoOfFour.FIRST[c]] = values[2 * g];
+            out[base + TwoOfFour.SECOND[c]] = values[2 * g + 1];
         }
         return out;
     }
 
-    double[] product() {
-        return BlockProducts.left(a, b, BlockProducts.right(denseCore(), rows, cols, bm, b), rows, cols);
-    }
-
-    /** L = sum_ij s_j (W_bar - A S B)_ij^2, summed in row-major order (the one definition every check uses). */
-    double loss() {
-        return weightedError(wBar, product(), rows, cols, s);
-    }
-
-    static double weightedError(double[] w, double[] q, int rows, int cols, double[] s) {
-        double sum = 0;
-        for (int i = 0, k = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++, k++) {
-                double d = w[k] - q[k];
-                sum += s[j] * d * d;
+    /** Columns c0 .. c1 - 1 of S (c0, c1 multiples of 4), dense [rows, c1 - c0]. */
+    double[] denseCoreColumns(int c0, int c1) {
+        int width = c1 - c0;
+        double[] out = new double[rows * width];
+        int perRow = cols / 4;
+        for (int i = 0; i < rows; i++) {
+            for (int g = c0 / 4; g < c1 / 4; g++) {
+                int group = i * perRow + g;
+                int c = pair[group];
+                int base = i * width + 4 * g - c0;
+                out[base + TwoOfFour.FIRST[c]] = values[2 * group];
+                out[base + TwoOfFour.SECOND[c]] = values[2 * group + 1];
             }
+        }
+        return out;
+    }
+
+    /** Row blocks of A per chunk: as many b x cols slabs of doubles as fit in chunkBytes, at least one. */
+    int rowBlocksPerChunk() {
+        return (int) Math.max(1, Math.min(a.length, chunkBytes / (8L * b * cols)));
+    }
+
+    /** Column blocks of B per chunk: as many rows x b slabs of doubles as fit in chunkBytes, at least one. */
+    int columnBlocksPerChunk() {
+        return (int) Math.max(1, Math.min(bm.length, chunkBytes / (8L * b * rows)));
+    }
+
+    /** Rows k0*b .. k1*b - 1 of A S B, row-major; bStack = all of B stacked. */
+    private double[] productRows(int k0, int k1, INDArray bStack) {
+        int height = (k1 - k0) * b;
+        double[] m = BlockProducts.right(denseCoreRows(k0 * b, k1 * b), height, cols, bStack, b);
+        return leftRows(a, k0, k1, m);
+    }
+
+    /** Blocks k0 .. k1 - 1 of a block-diagonal matrix times x [(k1 - k0) * b, cols]. */
+    private double[] leftRows(double[][] blocks, int k0, int k1, double[] x) {
+        INDArray stack = BlockProducts.stack(blocks, k0, k1, b);
+        try {
+            return BlockProducts.left(stack, b, x, (k1 - k0) * b, cols);
+        } finally {
+            BlockProducts.close(stack);
+        }
+    }
+
+    /** x [rows, (m1 - m0) * b] times blocks m0 .. m1 - 1 of a block-diagonal matrix. */
+    private double[] rightColumns(double[] x, double[][] blocks, int m0, int m1) {
+        INDArray stack = BlockProducts.stack(blocks, m0, m1, b);
+        try {
+            return BlockProducts.right(x, rows, (m1 - m0) * b, stack, b);
+        } finally {
+            BlockProducts.close(stack);
+        }
+    }
+
+    /** Elements from .. from + count - 1 of W_bar, widened to double (exact). */
+    private double[] wBarSlice(int from, int count) {
+        double[] out = new double[count];
+        for (int x = 0; x < count; x++) out[x] = wBar[from + x];
+        return out;
+    }
+
+    /** Columns c0 .. c1 - 1 of W_bar as a [rows, c1 - c0] double array. */
+    private double[] wBarColumns(int c0, int c1) {
+        int width = c1 - c0;
+        double[] out = new double[rows * width];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < width; j++) out[i * width + j] = wBar[i * cols + c0 + j];
+        }
+        return out;
+    }
+
+    /**
+     * L = sum_ij s_j (W_bar - A S B)_ij^2, summed in row-major order (the one definition every check uses), with
+     * A S B built a chunk of row blocks at a time; the running sum goes on across chunks in the same order.
+     */
+    double loss() {
+        double sum = 0;
+        INDArray bStack = BlockProducts.stack(bm, b);
+        try {
+            int step = rowBlocksPerChunk();
+            for (int k0 = 0; k0 < a.length; k0 += step) {
+                int k1 = Math.min(a.length, k0 + step);
+                double[] p = productRows(k0, k1, bStack);
+                int base = k0 * b * cols;
+                for (int i = 0, k = 0; i < (k1 - k0) * b; i++) {
+                    for (int j = 0; j < cols; j++, k++) {
+                        double d = wBar[base + k] - p[k];
+                        sum += s[j] * d * d;
+                    }
+                }
+            }
+        } finally {
+            BlockProducts.close(bStack);
         }
         return sum;
     }
@@ -79,50 +174,80 @@ final class ArmorState {
     /**
      * A's blocks with S and B fixed. With M = S B, output block k's loss is ||(W_k - A_k M_k) D^1/2||^2
      * (D = diag(s)), a weighted least squares with the closed form A_k = W_k D M_k^T (M_k D M_k^T)^-1.
-     * A block is replaced only when its own loss falls (the blocks' losses add up to L).
+     * A block is replaced only when its own loss falls (the blocks' losses add up to L). Block k needs rows
+     * k*b .. k*b + b - 1 of M only, so this runs a chunk of row blocks at a time.
      * Returns the number of blocks replaced.
      */
     int stepA() {
-        double[] m = BlockProducts.right(denseCore(), rows, cols, bm, b);
-        double[][] candidate = candidateA(m);
-        double[] before = rowBlockLosses(BlockProducts.left(a, b, m, rows, cols));
-        double[][] trial = a.clone();
-        for (int k = 0; k < a.length; k++) if (candidate[k] != null) trial[k] = candidate[k];
-        double[] after = rowBlockLosses(BlockProducts.left(trial, b, m, rows, cols));
         int replaced = 0;
-        for (int k = 0; k < a.length; k++) {
-            if (candidate[k] != null && after[k] < before[k]) {
-                a[k] = candidate[k];
-                replaced++;
+        INDArray bStack = BlockProducts.stack(bm, b);
+        try {
+            int step = rowBlocksPerChunk();
+            for (int k0 = 0; k0 < a.length; k0 += step) {
+                int k1 = Math.min(a.length, k0 + step);
+                double[] m = BlockProducts.right(denseCoreRows(k0 * b, k1 * b), (k1 - k0) * b, cols, bStack, b);
+                double[][] candidate = candidateA(m, k0, k1);
+                double[] before = rowBlockLosses(leftRows(a, k0, k1, m), k0, k1);
+                double[][] trial = new double[a.length][];
+                for (int k = k0; k < k1; k++) trial[k] = candidate[k - k0] != null ? candidate[k - k0] : a[k];
+                double[] after = rowBlockLosses(leftRows(trial, k0, k1, m), k0, k1);
+                for (int k = k0; k < k1; k++) {
+                    if (candidate[k - k0] != null && after[k - k0] < before[k - k0]) {
+                        a[k] = candidate[k - k0];
+                        replaced++;
+                    }
+                }
             }
+        } finally {
+            BlockProducts.close(bStack);
         }
         return replaced;
     }
 
-    /** The closed form for every block of A given M = S B (null where M_k D M_k^T has no positive diagonal). */
+    /** The closed form for every block of A given all of M = S B (null where M_k D M_k^T has no positive diagonal). */
     double[][] candidateA(double[] m) {
-        int n = a.length;
-        double[] mw = new double[rows * cols];
-        for (int i = 0; i < rows; i++) {
+        return candidateA(m, 0, a.length);
+    }
+
+    /** The closed form for blocks k0 .. k1 - 1 of A, given their rows of M = S B ([(k1 - k0) * b, cols]). */
+    double[][] candidateA(double[] m, int k0, int k1) {
+        int height = (k1 - k0) * b;
+        double[] mw = new double[height * cols];
+        for (int i = 0; i < height; i++) {
             for (int j = 0; j < cols; j++) mw[i * cols + j] = m[i * cols + j] * s[j];
         }
-        INDArray mwB = BlockProducts.rowBlocks(mw, rows, cols, b);
-        double[] gram = BlockProducts.rowMajor(Nd4j.matmul(mwB, BlockProducts.rowBlocks(m, rows, cols, b), false, true, false));
-        double[] cross = BlockProducts.rowMajor(Nd4j.matmul(mwB, BlockProducts.rowBlocks(wBar, rows, cols, b), false, true, false));
-        double[][] out = new double[n][];
-        for (int k = 0; k < n; k++) {
+        INDArray mwB = BlockProducts.rowBlocks(mw, height, cols, b);
+        mw = null;
+        INDArray mB = null;
+        INDArray wB = null;
+        double[] gram;
+        double[] cross;
+        try {
+            mB = BlockProducts.rowBlocks(m, height, cols, b);
+            gram = BlockProducts.batchedOuter(mwB, mB);
+            BlockProducts.close(mB);
+            mB = null;
+            wB = BlockProducts.rowBlocks(wBarSlice(k0 * b * cols, height * cols), height, cols, b);
+            cross = BlockProducts.batchedOuter(mwB, wB);
+        } finally {
+            BlockProducts.close(mwB, mB, wB);
+        }
+        double[][] out = new double[k1 - k0][];
+        for (int k = 0; k < k1 - k0; k++) {
             double[] at = SmallSolver.solve(slice(gram, k), b, slice(cross, k), b); // G A^T = (W D M^T)^T
             out[k] = at == null ? null : transpose(at, b);
         }
         return out;
     }
 
-    private double[] rowBlockLosses(double[] p) {
-        double[] out = new double[a.length];
-        for (int i = 0, x = 0; i < rows; i++) {
+    /** Per row block k0 .. k1 - 1: sum s_j (W_bar - P)^2 over its rows, P = those rows of a product. */
+    private double[] rowBlockLosses(double[] p, int k0, int k1) {
+        double[] out = new double[k1 - k0];
+        int base = k0 * b * cols;
+        for (int i = 0, x = 0; i < (k1 - k0) * b; i++) {
             double sum = 0;
             for (int j = 0; j < cols; j++, x++) {
-                double d = wBar[x] - p[x];
+                double d = wBar[base + x] - p[x];
                 sum += s[j] * d * d;
             }
             out[i / b] += sum;
@@ -135,41 +260,71 @@ final class ArmorState {
     /**
      * B's blocks with A and S fixed. With N = A S, input block m's loss is sum_{j in block m} s_j ||W_:j - N_m B_m,:j||^2;
      * s_j scales a whole column, so each column is an ordinary least squares: B_m = (N_m^T N_m)^-1 N_m^T W_m.
-     * A block is replaced only when its own (weighted) loss falls. Returns the number of blocks replaced.
+     * A block is replaced only when its own (weighted) loss falls. Block m needs columns m*b .. m*b + b - 1 of N
+     * only (N's columns are A times S's columns), so this runs a chunk of column blocks at a time.
+     * Returns the number of blocks replaced.
      */
     int stepB() {
-        double[] n = BlockProducts.left(a, b, denseCore(), rows, cols);
-        double[][] candidate = candidateB(n);
-        double[] before = columnBlockLosses(BlockProducts.right(n, rows, cols, bm, b));
-        double[][] trial = bm.clone();
-        for (int m = 0; m < bm.length; m++) if (candidate[m] != null) trial[m] = candidate[m];
-        double[] after = columnBlockLosses(BlockProducts.right(n, rows, cols, trial, b));
         int replaced = 0;
-        for (int m = 0; m < bm.length; m++) {
-            if (candidate[m] != null && after[m] < before[m]) {
-                bm[m] = candidate[m];
-                replaced++;
+        INDArray aStack = BlockProducts.stack(a, b);
+        try {
+            int step = columnBlocksPerChunk();
+            for (int m0 = 0; m0 < bm.length; m0 += step) {
+                int m1 = Math.min(bm.length, m0 + step);
+                int width = (m1 - m0) * b;
+                double[] n = BlockProducts.left(aStack, b, denseCoreColumns(m0 * b, m1 * b), rows, width);
+                double[][] candidate = candidateB(n, m0, m1);
+                double[] before = columnBlockLosses(rightColumns(n, bm, m0, m1), m0, m1);
+                double[][] trial = new double[bm.length][];
+                for (int m = m0; m < m1; m++) trial[m] = candidate[m - m0] != null ? candidate[m - m0] : bm[m];
+                double[] after = columnBlockLosses(rightColumns(n, trial, m0, m1), m0, m1);
+                for (int m = m0; m < m1; m++) {
+                    if (candidate[m - m0] != null && after[m - m0] < before[m - m0]) {
+                        bm[m] = candidate[m - m0];
+                        replaced++;
+                    }
+                }
             }
+        } finally {
+            BlockProducts.close(aStack);
         }
         return replaced;
     }
 
-    /** The closed form for every block of B given N = A S (null where N_m^T N_m has no positive diagonal). */
+    /** The closed form for every block of B given all of N = A S (null where N_m^T N_m has no positive diagonal). */
     double[][] candidateB(double[] n) {
-        INDArray nB = BlockProducts.columnBlocks(n, rows, cols, b);
-        double[] gram = BlockProducts.rowMajor(Nd4j.matmul(nB, nB, true, false, false));
-        double[] cross = BlockProducts.rowMajor(Nd4j.matmul(nB, BlockProducts.columnBlocks(wBar, rows, cols, b), true, false, false));
-        double[][] out = new double[bm.length][];
-        for (int m = 0; m < bm.length; m++) out[m] = SmallSolver.solve(slice(gram, m), b, slice(cross, m), b);
+        return candidateB(n, 0, bm.length);
+    }
+
+    /** The closed form for blocks m0 .. m1 - 1 of B, given their columns of N = A S ([rows, (m1 - m0) * b]). */
+    double[][] candidateB(double[] n, int m0, int m1) {
+        int width = (m1 - m0) * b;
+        INDArray nB = BlockProducts.columnBlocks(n, rows, width, b);
+        INDArray wB = null;
+        double[] gram;
+        double[] cross;
+        try {
+            gram = BlockProducts.batchedGram(nB, nB);
+            wB = BlockProducts.columnBlocks(wBarColumns(m0 * b, m1 * b), rows, width, b);
+            cross = BlockProducts.batchedGram(nB, wB);
+        } finally {
+            BlockProducts.close(nB, wB);
+        }
+        double[][] out = new double[m1 - m0][];
+        for (int m = 0; m < m1 - m0; m++) out[m] = SmallSolver.solve(slice(gram, m), b, slice(cross, m), b);
         return out;
     }
 
-    private double[] columnBlockLosses(double[] p) {
-        double[] out = new double[bm.length];
+    /** Per column block m0 .. m1 - 1: sum s_j (W_bar - P)^2 over its columns, P = those columns of a product. */
+    private double[] columnBlockLosses(double[] p, int m0, int m1) {
+        int width = (m1 - m0) * b;
+        int c0 = m0 * b;
+        double[] out = new double[m1 - m0];
         for (int i = 0, x = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++, x++) {
-                double d = wBar[x] - p[x];
-                out[j / b] += s[j] * d * d;
+            for (int jj = 0; jj < width; jj++, x++) {
+                int j = c0 + jj;
+                double d = wBar[i * cols + j] - p[x];
+                out[jj / b] += s[j] * d * d;
             }
         }
         return out;
@@ -191,26 +346,44 @@ final class ArmorState {
      * solve a 2 x 2 system; the pair with the lowest loss wins, and replaces the current one only if it is strictly
      * lower (the current pair with its current values is always a candidate, so no group step raises L).
      * The residual is kept up to date after every group, so later groups see earlier changes exactly.
+     *
+     * <p>A is block diagonal, so a group of output block k reads and writes only rows k*b .. k*b + b - 1 of E and its
+     * own row's groups: output blocks are independent, and run on {@link #threads} threads, each block's groups in
+     * the same order as on one thread, so the result is the same bits for any thread count.
      * Returns the number of groups whose values or positions changed.
      */
     int stepS() {
         double[] e = residual();
         double[][] q = groupGrams();
+        return ParallelBlocks.sum(a.length, threads, k -> sweepBlock(e, q, k));
+    }
+
+    /** Sweeps every group of output block k (its b rows, every input block), in the one fixed order. */
+    private int sweepBlock(double[] e, double[][] q, int k) {
         int changed = 0;
-        for (int k = 0; k < a.length; k++) {
-            for (int m = 0; m < bm.length; m++) {
-                for (int ii = 0; ii < b; ii++) {
-                    changed += sweepRow(e, q, k, m, ii, 0, b / 4);
-                }
+        for (int m = 0; m < bm.length; m++) {
+            for (int ii = 0; ii < b; ii++) {
+                changed += sweepRow(e, q, k, m, ii, 0, b / 4);
             }
         }
         return changed;
     }
 
+    /** E = W_bar - A S B, built a chunk of row blocks at a time. */
     double[] residual() {
-        double[] p = product();
         double[] e = new double[rows * cols];
-        for (int k = 0; k < e.length; k++) e[k] = wBar[k] - p[k];
+        INDArray bStack = BlockProducts.stack(bm, b);
+        try {
+            int step = rowBlocksPerChunk();
+            for (int k0 = 0; k0 < a.length; k0 += step) {
+                int k1 = Math.min(a.length, k0 + step);
+                double[] p = productRows(k0, k1, bStack);
+                int base = k0 * b * cols;
+                for (int x = 0; x < p.length; x++) e[base + x] = wBar[base + x] - p[x];
+            }
+        } finally {
+            BlockProducts.close(bStack);
+        }
         return e;
     }
 

@@ -15,8 +15,8 @@ class ArmorMatchesSlowReferenceTest {
     /** A random iterate: A, B near the identity, a random 2:4 core, random W_bar and positive s. */
     static ArmorState randomState(long seed) {
         Random rnd = new Random(seed);
-        double[] w = new double[ROWS * COLS];
-        for (int k = 0; k < w.length; k++) w[k] = rnd.nextGaussian();
+        float[] w = new float[ROWS * COLS];
+        for (int k = 0; k < w.length; k++) w[k] = (float) rnd.nextGaussian();
         double[] s = new double[COLS];
         for (int j = 0; j < COLS; j++) s[j] = Math.exp(rnd.nextGaussian());
         int groups = ROWS * COLS / 4;
@@ -60,7 +60,7 @@ class ArmorMatchesSlowReferenceTest {
             for (int p = 0; p < B; p++) design[p] = m[k * B + p];
             for (int i = 0; i < B; i++) {
                 double[] target = new double[COLS];
-                System.arraycopy(st.wBar, (k * B + i) * COLS, target, 0, COLS);
+                for (int j = 0; j < COLS; j++) target[j] = st.wBar[(k * B + i) * COLS + j];
                 double[] row = SlowArmor.leastSquares(design, target, st.s);
                 for (int p = 0; p < B; p++) {
                     assertEquals(row[p], fast[i * B + p], 1e-8, "A block " + k + " [" + i + ", " + p + "]");

@@ -55,12 +55,10 @@ class ArmorPropertiesTest {
         float[] c = NoWagNormalizer.columnNorms(colSs);
         float[] r = NoWagNormalizer.rowNorms(w, rows, cols, c);
         float[] wBarF = NoWagNormalizer.normalize(w, rows, cols, c, r);
-        double[] wBar = new double[wBarF.length];
-        for (int k = 0; k < wBar.length; k++) wBar[k] = wBarF[k];
         double[] sd = new double[cols];
         for (int j = 0; j < cols; j++) sd[j] = s[j];
         PruneResult start = Pruner.prune(PruneMethod.NOWAG_P, SparsityPattern.nOfM(2, 4), w, rows, cols, c, s);
-        ArmorState st = Armor.initialState(wBar, rows, cols, sd, 8, start);
+        ArmorState st = Armor.initialState(wBarF, rows, cols, sd, 8, start);
         assertTwoOfFour(st, "start");
         double loss = st.loss();
         assertEquals(start.proxyLoss, loss, 1e-9 * start.proxyLoss, "the start is NoWag-P 2:4");

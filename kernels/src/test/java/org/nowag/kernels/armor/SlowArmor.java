@@ -24,6 +24,14 @@ final class SlowArmor {
         return m;
     }
 
+    static double[][] matrix(float[] rowMajor, int rows, int cols) {
+        double[][] m = new double[rows][cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) m[i][j] = rowMajor[i * cols + j];
+        }
+        return m;
+    }
+
     static double[][] multiply(double[][] x, double[][] y) {
         double[][] out = new double[x.length][y[0].length];
         for (int i = 0; i < x.length; i++) {

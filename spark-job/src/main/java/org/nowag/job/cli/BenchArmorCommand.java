@@ -23,12 +23,16 @@ final class BenchArmorCommand implements Callable<Integer> {
     @Option(names = "--armor-block", defaultValue = "32", description = "Block size b. Default: ${DEFAULT-VALUE}.")
     int block;
 
+    @Option(names = "--threads", defaultValue = "1", description = "Threads for the kernel's per-block loops (a Spark task passes spark.task.cpus). Default: ${DEFAULT-VALUE}.")
+    int threads;
+
     @Override
     public Integer call() {
         Runtime rt = Runtime.getRuntime();
-        System.out.printf("machine: %d cores, max heap %.1f GiB, %s %s, %s%n", rt.availableProcessors(),
-                rt.maxMemory() / 1073741824.0, System.getProperty("java.vm.name"), System.getProperty("java.version"),
-                System.getProperty("os.arch"));
+        System.out.printf("machine: %d cores, max heap %.1f GiB, %s %s, %s; threads %d; load average %.2f%n",
+                rt.availableProcessors(), rt.maxMemory() / 1073741824.0, System.getProperty("java.vm.name"),
+                System.getProperty("java.version"), System.getProperty("os.arch"), threads,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         System.out.printf("%-12s | %5s | %9s | %-30s | %12s | %12s%n", "matrix", "b", "total s", "s per iteration",
                 "start (rel.)", "end (rel.)");
         for (String s : shapes) {
@@ -42,13 +46,15 @@ final class BenchArmorCommand implements Callable<Integer> {
             float[] act = new float[cols];
             for (int j = 0; j < cols; j++) act[j] = (float) Math.exp(rnd.nextGaussian());
             long t0 = System.nanoTime();
-            ArmorResult r = Armor.compress(w, rows, cols, act, ArmorConfig.of(block, iters, true), null);
+            ArmorResult r = Armor.compress(w, rows, cols, act, ArmorConfig.of(block, iters, true).withThreads(threads), null);
             double total = (System.nanoTime() - t0) / 1e9;
             StringBuilder per = new StringBuilder();
             for (double x : r.iterationSeconds) per.append(per.length() == 0 ? "" : ", ").append(String.format("%.1f", x));
             System.out.printf("%-12s | %5d | %9.1f | %-30s | %12.4f | %12.4f%n", s, block, total, per,
                     r.startLoss() / r.proxyEnergy, r.endLoss() / r.proxyEnergy);
         }
+        System.out.printf("load average at the end %.2f%n",
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         return 0;
     }
 }

@@ -38,6 +38,9 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--block-mb", defaultValue = "256", description = "Row block size in MiB of float32. Default: ${DEFAULT-VALUE}.")
     double blockMb;
 
+    @Option(names = "--armor-block", defaultValue = "32", description = "armor: block size b to plan for. Default: ${DEFAULT-VALUE}.")
+    int armorBlock;
+
     @Override
     public Integer call() throws Exception {
         CompressionMethod m = CompressionMethod.parse(method);
@@ -55,7 +58,7 @@ final class InspectCommand implements Callable<Integer> {
         }
         long maxTask = 0;
         for (TargetTensor t : run.plan.targets) {
-            for (RowBlock b : t.blocks) maxTask = Math.max(maxTask, TaskMemory.bytes(m, t, b));
+            for (RowBlock b : t.blocks) maxTask = Math.max(maxTask, TaskMemory.bytes(m, t, b, armorBlock));
         }
         System.out.printf("%d tensors, %.3f GB; %d to compress with %s %s in %d tasks; %d output shard(s)%n",
                 run.model.tensors().size(), total / 1e9, run.plan.targets.size(), m, opts.pattern(),

@@ -12,7 +12,14 @@ final class TaskMemory {
 
     /** Heap one task on block b of t needs (default VQ and ARMOR settings). */
     static long bytes(CompressionMethod m, TargetTensor t, RowBlock b) {
+        return bytes(m, t, b, org.nowag.kernels.armor.ArmorConfig.DEFAULT_BLOCK_SIZE);
+    }
+
+    /** The same with ARMOR's block size. */
+    static long bytes(CompressionMethod m, TargetTensor t, RowBlock b, int armorBlock) {
         switch (m) {
+            case ARMOR:
+                return MemoryEstimate.armorTaskBytes(t.info, armorBlock);
             case SPARSEGPT:
                 return MemoryEstimate.sparseGptTaskBytes(t.info);
             case NOWAG_VQ:
@@ -30,6 +37,9 @@ final class TaskMemory {
         switch (m) {
             case SPARSEGPT:
                 return "the whole matrix and its X^T X";
+            case ARMOR:
+                return "the whole matrix, heap + ND4J off-heap: W, W_bar, core, the S step's residual and undo copy, "
+                        + "one chunk of block products";
             case NOWAG_VQ:
                 return "the whole matrix, or for a matrix above --block-mb one k-means row block and the driver's codes";
             default:

@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
 import org.nowag.io.armor.ArmorTensors;
 import org.nowag.io.fs.AtomicFiles;
 import org.nowag.io.safetensors.DType;
@@ -56,10 +57,11 @@ public final class ArmorTask implements Serializable {
         }
         ArmorResult r;
         try {
-            r = Armor.compress(w, rows, cols, activations, config, null);
+            r = Armor.compress(w, rows, cols, activations, config.withThreads(taskCpus()), null);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("tensor " + name + ": " + e.getMessage(), e);
         }
+        w = null; // 4 bytes per weight, not needed while W_hat is rebuilt and encoded
         ArmorTensors stored = new ArmorTensors(rows, cols, r.blockSize, r.aBlocks, r.bBlocks, r.values, r.positions,
                 r.rowNorms, r.colNorms, r.halfStorage ? DType.F16 : DType.F32);
         DType dense = block.tensor.dtype();
@@ -77,6 +79,15 @@ public final class ArmorTask implements Serializable {
         s.bytesWritten = specs.stream().mapToLong(TensorSpec::byteSize).sum();
         s.seconds = (System.nanoTime() - start) / 1e9;
         return s;
+    }
+
+    /**
+     * The cores Spark gave this task (spark.task.cpus), which the kernel may use for its per-block loops; 1 outside a
+     * Spark task. The output does not depend on it.
+     */
+    static int taskCpus() {
+        TaskContext ctx = TaskContext.get();
+        return ctx == null ? 1 : Math.max(1, ctx.cpus());
     }
 
     private static ArmorPartSummary summary(String name, ArmorResult r) {

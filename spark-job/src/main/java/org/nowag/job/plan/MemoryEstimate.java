@@ -51,4 +51,30 @@ public final class MemoryEstimate {
     private static long vqBytes(long n, int b, int dim) {
         return n * (b + 16L) + 12L * n / dim + (64L << 20);
     }
+
+    /** ARMOR's bound on the input of one block-product chunk (org.nowag.kernels.armor.BlockProducts). */
+    static final long ARMOR_CHUNK_BYTES = 16L << 20;
+
+    /**
+     * Heap and ND4J off-heap memory of one ARMOR task (the whole matrix: n = d_out * d_in, block size b), counted
+     * from the code (ArmorTask, Armor, ArmorState, BlockProducts). The peak is the S step: W as float32 (4n, the
+     * task's input), W_bar as float32 (4n), the core's two double values per group of four and its pair codes
+     * (4n + n/4), the copy of both kept to undo the step (4n + n/4) and the residual E in double (8n): 24.5 bytes
+     * per weight. The other phases hold less: the A and B steps 12.25n, the NoWag-P start at most 16.4n (W, W_bar,
+     * the pruned copy and mask, and the new core), building the parts and W_hat 20n, writing the part at most 14.2n
+     * (the parts, W_hat and its normalized copy or the dense output bytes, one encoded part tensor). On top come the
+     * temporaries of the block products, which run a chunk of row or column blocks at a time: at most five copies of
+     * one chunk (the B step's chunk of N = A S, its ND4J copy, W_bar's columns in double and its ND4J copy and
+     * permuted copy), counted as six, each max(16 MiB, 8 b max(d_out, d_in)) bytes but never more than the
+     * whole matrix in double (8n); and A and B themselves with
+     * their stacked Java and ND4J copies, 3 x 8 b (d_out + d_in). About 3 GB of the 5.9 GB for a 28672 x 8192
+     * matrix is the residual and the undo copy of the S step.
+     */
+    public static long armorTaskBytes(TensorInfo tensor, int blockSize) {
+        long n = tensor.numel();
+        long rows = tensor.rows();
+        long cols = tensor.cols();
+        long chunk = Math.min(8L * n, Math.max(ARMOR_CHUNK_BYTES, 8L * blockSize * Math.max(rows, cols)));
+        return 24L * n + n / 2 + 6L * chunk + 24L * blockSize * (rows + cols);
+    }
 }
