@@ -2,9 +2,6 @@ package org.nowag.kernels.sparsegpt;
 
 import java.util.Arrays;
 import java.util.BitSet;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nowag.kernels.Checks;
 import org.nowag.kernels.prune.SparsityPattern;
 
@@ -44,10 +41,32 @@ public final class SparseGpt {
 
     /**
      * @param w    row-major [rows, cols] (d_out x d_in), not changed
-     * @param xtx  X^T X row-major [cols, cols] (symmetric), not changed
+     * @param xtx  X^T X row-major [cols, cols] (symmetric), not changed (copied: callers that can give it up use
+     *             {@link #pruneInPlace} and save the d^2 copy)
      */
     public static SparseGptResult prune(float[] w, int rows, int cols, double[] xtx, SparsityPattern pattern,
                                         int blockSize, double percDamp) {
+        if (xtx == null) throw new IllegalArgumentException("X^T X is null");
+        return pruneInPlace(w, rows, cols, xtx.clone(), pattern, blockSize, percDamp);
+    }
+
+    /**
+     * As {@link #prune(float[], int, int, double[], SparsityPattern, int, double)}, but the factor of the damped
+     * Hessian is computed in place in {@code xtx}: on return its upper triangle (with the diagonal) holds U, and its
+     * strict lower triangle still holds X^T X's (only the upper triangle of X^T X is read), which is what
+     * {@link OutputLoss#ofLowerTriangle} needs with the diagonal saved before the call. Heap: the d^2 doubles of
+     * {@code xtx}, plus n doubles (the working copy of W), n floats (the result) and n bits (the mask); off the heap,
+     * ND4J holds a few GEMM chunks of at most {@link OffHeapMatrix#CHUNK_DOUBLES} doubles and one block of U.
+     */
+    public static SparseGptResult pruneInPlace(float[] w, int rows, int cols, double[] xtx, SparsityPattern pattern,
+                                               int blockSize, double percDamp) {
+        return pruneInPlace(w, rows, cols, xtx, pattern, blockSize, percDamp, InverseHessianFactor.PANEL,
+                OffHeapMatrix.CHUNK_DOUBLES);
+    }
+
+    /** With the factor's panel width and the GEMM chunk size given, so tests can make both small. */
+    static SparseGptResult pruneInPlace(float[] w, int rows, int cols, double[] xtx, SparsityPattern pattern,
+                                        int blockSize, double percDamp, int panel, int chunkDoubles) {
         Checks.matrix(w, rows, cols, "w");
         Checks.finite(w, cols, "w");
         checkHessian(xtx, cols);
@@ -62,7 +81,8 @@ public final class SparseGpt {
             throw new IllegalArgumentException("percDamp=" + percDamp + " must be finite and >= 0");
         }
         boolean[] dead = new boolean[cols];
-        double[] u = InverseHessianFactor.of(xtx, cols, percDamp, dead);
+        InverseHessianFactor.factorInPlace(xtx, cols, percDamp, dead, panel, chunkDoubles);
+        double[] u = xtx;  // only its upper triangle is read from here on
         double[] wd = new double[w.length];
         for (int k = 0; k < w.length; k++) wd[k] = dead[k % cols] ? 0 : w[k];
         long[] keep = new long[(w.length + 63) >>> 6];
@@ -74,7 +94,7 @@ public final class SparseGpt {
                 selectTile(wd, rows, cols, u, i1, i2, k, keep);
             }
             double[] err = sweepBlock(wd, rows, cols, u, i1, i2, pattern, keep, out);
-            lazyUpdate(wd, rows, cols, u, i1, i2, err);
+            lazyUpdate(wd, rows, cols, u, i1, i2, err, chunkDoubles);
         }
         long kept = 0;
         for (long word : keep) kept += Long.bitCount(word);
@@ -110,20 +130,32 @@ public final class SparseGpt {
         return err;
     }
 
-    /** W[:, i2:] -= Err [rows, count] x U[i1:i2, i2:]: one GEMM (ND4J, double) per block. */
-    private static void lazyUpdate(double[] w, int rows, int cols, double[] u, int i1, int i2, double[] err) {
+    /**
+     * W[:, i2:] -= Err [rows, count] x U[i1:i2, i2:]: ND4J double GEMMs over chunks of rows, each product at most
+     * {@code chunkDoubles} doubles, so neither heap nor off-heap ever holds a [rows, rest] product.
+     */
+    private static void lazyUpdate(double[] w, int rows, int cols, double[] u, int i1, int i2, double[] err,
+                                   int chunkDoubles) {
         int rest = cols - i2;
         if (rest == 0) return;
         int count = i2 - i1;
-        double[] uBlock = new double[count * rest];
-        for (int a = 0; a < count; a++) System.arraycopy(u, (i1 + a) * cols + i2, uBlock, a * rest, rest);
-        INDArray e = Nd4j.create(err, new long[] {rows, count}, DataType.DOUBLE);
-        INDArray ub = Nd4j.create(uBlock, new long[] {count, rest}, DataType.DOUBLE);
-        double[] delta = e.mmul(ub).dup('c').data().asDouble();
-        for (int r = 0; r < rows; r++) {
-            int off = r * cols + i2;
-            int d = r * rest;
-            for (int c = 0; c < rest; c++) w[off + c] -= delta[d + c];
+        double[] delta = new double[rest];
+        try (OffHeapMatrix ub = OffHeapMatrix.zeros(count, rest)) {
+            for (int a = 0; a < count; a++) ub.put(a, 0, u, (i1 + a) * cols + i2, rest);
+            int chunk = OffHeapMatrix.chunkRows(Math.max(rest, count), rows, chunkDoubles);
+            for (int r0 = 0; r0 < rows; r0 += chunk) {
+                int r1 = Math.min(rows, r0 + chunk);
+                try (OffHeapMatrix e = OffHeapMatrix.zeros(r1 - r0, count)) {
+                    e.put(0, 0, err, r0 * count, (r1 - r0) * count);
+                    try (OffHeapMatrix p = OffHeapMatrix.product(e, ub, false)) {
+                        for (int r = r0; r < r1; r++) {
+                            p.get(r - r0, 0, delta, 0, rest);
+                            int off = r * cols + i2;
+                            for (int c = 0; c < rest; c++) w[off + c] -= delta[c];
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -178,6 +210,7 @@ public final class SparseGpt {
 
     private static void checkHessian(double[] xtx, int cols) {
         if (xtx == null) throw new IllegalArgumentException("X^T X is null");
+        InverseHessianFactor.checkDim(cols);
         if (xtx.length != (long) cols * cols) {
             throw new IllegalArgumentException("X^T X has " + xtx.length + " elements but must be square [d_in, d_in] = ["
                     + cols + ", " + cols + "] for a weight with d_in=" + cols);

@@ -1,0 +1,73 @@
+package org.nowag.kernels.sparsegpt;
+
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A small row-major double matrix in ND4J's off-heap memory, filled and read one row segment at a time by bulk copies
+ * (no n-sized heap staging array), freed by {@link #close()} as soon as the product it feeds is read (not whenever
+ * the garbage collector gets to it), so the off-heap memory of a chunked GEMM loop is bounded by its chunk sizes.
+ *
+ * <p>Products are written column-major as the transpose (C^T = B^T A^T, whose column-major bytes are C's row-major
+ * bytes): ND4J 1.0.0-M2.1 hands a column-major output straight to BLAS, while a row-major one goes through a path
+ * measured about 15x slower here (see {@code WeightedKMeans.distanceBlock}).
+ */
+final class OffHeapMatrix implements AutoCloseable {
+    /** Doubles per chunk operand or product (32 MiB): the bound on each off-heap array of the chunked GEMMs. */
+    static final int CHUNK_DOUBLES = 1 << 22;
+
+    final int rows;
+    final int cols;
+    private final INDArray array;
+    private final DoubleBuffer values;
+
+    private OffHeapMatrix(INDArray array, int rows, int cols) {
+        this.array = array;
+        this.rows = rows;
+        this.cols = cols;
+        this.values = array.data().asNio().duplicate().order(ByteOrder.nativeOrder()).asDoubleBuffer();
+    }
+
+    /** A zero-filled rows x cols matrix. */
+    static OffHeapMatrix zeros(int rows, int cols) {
+        return new OffHeapMatrix(Nd4j.create(DataType.DOUBLE, new long[] {rows, cols}, 'c'), rows, cols);
+    }
+
+    /** Rows a chunk of width {@code cols} may have so it stays within {@code chunkDoubles} (at least 1). */
+    static int chunkRows(int cols, int total, int chunkDoubles) {
+        return Math.max(1, Math.min(total, chunkDoubles / Math.max(1, cols)));
+    }
+
+    /** this[row, col .. col + len) = src[off .. off + len). */
+    void put(int row, int col, double[] src, int off, int len) {
+        values.put(row * cols + col, src, off, len);
+    }
+
+    /** dst[off .. off + len) = this[row, col .. col + len). */
+    void get(int row, int col, double[] dst, int off, int len) {
+        values.get(row * cols + col, dst, off, len);
+    }
+
+    double get(int row, int col) {
+        return values.get(row * cols + col);
+    }
+
+    /** A [m, k] times B: B is [k, n], or [n, k] when {@code bTransposed} (then the product is A B^T). */
+    static OffHeapMatrix product(OffHeapMatrix a, OffHeapMatrix b, boolean bTransposed) {
+        int k = bTransposed ? b.cols : b.rows;
+        if (a.cols != k) throw new IllegalArgumentException("inner dimensions " + a.cols + " and " + k + " differ");
+        int n = bTransposed ? b.rows : b.cols;
+        INDArray ct = Nd4j.create(DataType.DOUBLE, new long[] {n, a.rows}, 'f');
+        // C^T [n, m] = op(B)^T A^T
+        Nd4j.gemm(b.array, a.array, ct, !bTransposed, true, 1.0, 0.0);
+        return new OffHeapMatrix(ct, a.rows, n);
+    }
+
+    @Override
+    public void close() {
+        array.close();
+    }
+}
