@@ -54,10 +54,14 @@ final class InspectCommand implements Callable<Integer> {
                     t.byteSize(), target == null ? "-" : target.blocks.size() + " block(s)");
         }
         long maxTask = 0;
+        long maxOffHeap = 0;
         for (TargetTensor t : run.plan.targets) {
             for (RowBlock b : t.blocks) {
                 maxTask = Math.max(maxTask, m == CompressionMethod.SPARSEGPT
                         ? MemoryEstimate.sparseGptTaskBytes(t.info) : MemoryEstimate.pruneTaskBytes(t.info, b.rowCount));
+                if (m == CompressionMethod.SPARSEGPT) {
+                    maxOffHeap = Math.max(maxOffHeap, MemoryEstimate.sparseGptOffHeapBytes(t.info));
+                }
             }
         }
         System.out.printf("%d tensors, %.3f GB; %d to compress with %s %s in %d tasks; %d output shard(s)%n",
@@ -65,6 +69,9 @@ final class InspectCommand implements Callable<Integer> {
                 run.plan.blockCount(), run.plan.outputLayout.shardCount());
         System.out.printf("largest task: %.1f MiB of executor heap (block as float32 + pruned copy + scores + bytes in and out)%n",
                 maxTask / 1048576.0);
+        if (maxOffHeap > 0) {
+            System.out.printf("plus up to %.1f MiB off the heap (ND4J's chunked GEMMs)%n", maxOffHeap / 1048576.0);
+        }
         return 0;
     }
 }
