@@ -126,7 +126,9 @@ public final class InverseHessianFactor {
 
     /**
      * Columns j = k1-1 .. k0 of R, all rows i <= j: R_jj = sqrt(A_jj - sum_{j<t<k1} R_jt^2),
-     * R_ij = (A_ij - sum_{j<t<k1} R_it R_jt) / R_jj.
+     * R_ij = (A_ij - sum_{j<t<k1} R_it R_jt) / R_jj. The diagonal block first, column by column; then each row above
+     * it on its own (a triangular solve against the finished block, which stays in cache), with the same operations
+     * per element as the column-by-column order.
      */
     private static void finishPanel(double[] a, int d, int k0, int k1, double lambda) {
         for (int j = k1 - 1; j >= k0; j--) {
@@ -140,11 +142,20 @@ public final class InverseHessianFactor {
             }
             double rjj = Math.sqrt(sum);
             a[rowJ + j] = rjj;
-            for (int i = 0; i < j; i++) {
+            for (int i = k0; i < j; i++) {
                 int rowI = i * d;
                 double s = a[rowI + j];
                 for (int t = j + 1; t < k1; t++) s -= a[rowI + t] * a[rowJ + t];
                 a[rowI + j] = s / rjj;
+            }
+        }
+        for (int i = 0; i < k0; i++) {
+            int rowI = i * d;
+            for (int j = k1 - 1; j >= k0; j--) {
+                int rowJ = j * d;
+                double s = a[rowI + j];
+                for (int t = j + 1; t < k1; t++) s -= a[rowI + t] * a[rowJ + t];
+                a[rowI + j] = s / a[rowJ + j];
             }
         }
     }

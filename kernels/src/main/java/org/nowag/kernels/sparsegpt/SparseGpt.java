@@ -1,9 +1,9 @@
 package org.nowag.kernels.sparsegpt;
 
-import java.util.Arrays;
 import java.util.BitSet;
 import org.nowag.kernels.Checks;
 import org.nowag.kernels.prune.SparsityPattern;
+import org.nowag.kernels.prune.TopKSelector;
 
 /**
  * SparseGPT (Frantar and Alistarh 2023): prune W [rows, cols] column by column, each pruned weight's error spread
@@ -106,25 +106,36 @@ public final class SparseGpt {
         return pattern.keptPerGroup((long) rows * c);
     }
 
-    /** Columns i1..i2-1, one after another: fix each column, spread its error over the block's later columns. */
+    /**
+     * Columns i1..i2-1, one after another: fix each column, spread its error over the block's later columns. Rows are
+     * independent here (the tile's mask is already chosen; an N:M group only looks at its own row), so the loop runs
+     * row by row, each row's block segment staying in L1, with exactly the operations, in the same order per
+     * element, of the column-by-column sweep.
+     */
     private static double[] sweepBlock(double[] w, int rows, int cols, double[] u, int i1, int i2,
                                        SparsityPattern pattern, long[] keep, float[] out) {
         int count = i2 - i1;
         double[] err = new double[rows * count];
-        for (int i = i1; i < i2; i++) {
-            if (pattern.isNOfM() && (i - i1) % pattern.m() == 0) selectGroups(w, rows, cols, u, i, pattern, keep);
-            double dInv = 1.0 / u[i * cols + i];
-            int uRow = i * cols;
-            for (int r = 0; r < rows; r++) {
-                int k = r * cols + i;
+        double[] dInv = new double[count];
+        for (int i = i1; i < i2; i++) dInv[i - i1] = 1.0 / u[i * cols + i];
+        float[] groupScores = pattern.isNOfM() ? new float[pattern.m()] : null;
+        for (int r = 0; r < rows; r++) {
+            int rowW = r * cols;
+            int rowErr = r * count;
+            for (int i = i1; i < i2; i++) {
+                if (pattern.isNOfM() && (i - i1) % pattern.m() == 0) {
+                    selectGroup(w, rowW, cols, u, i, pattern, keep, groupScores);
+                }
+                int k = rowW + i;
                 double x = w[k];
                 boolean kept = (keep[k >>> 6] >>> k & 1L) != 0;
                 double q = kept ? x : 0;
                 out[k] = kept ? (float) x : 0f;
-                double e = (x - q) * dInv;
-                err[r * count + (i - i1)] = e;
+                double e = (x - q) * dInv[i - i1];
+                err[rowErr + (i - i1)] = e;
                 if (e == 0) continue;
-                for (int c = i + 1; c < i2; c++) w[r * cols + c] -= e * u[uRow + c];
+                int uRow = i * cols;
+                for (int c = i + 1; c < i2; c++) w[rowW + c] -= e * u[uRow + c];
             }
         }
         return err;
@@ -165,45 +176,44 @@ public final class SparseGpt {
     }
 
     /**
-     * Keeps the k highest scores of the rows x [i1, i2) tile, ties to the lower row-major index: sort (score, index)
-     * pairs packed into longs (score bits are monotone for non-negative floats).
+     * Keeps the k highest scores of the rows x [i1, i2) tile, ties to the lower row-major index: an O(n) radix
+     * select ({@link TopKSelector}) over the tile's scores in row-major order, its tile-local bits then placed at
+     * their matrix indices.
      */
     private static void selectTile(double[] w, int rows, int cols, double[] u, int i1, int i2, long k, long[] keep) {
         int count = i2 - i1;
-        long[] keys = new long[rows * count];
+        float[] scores = new float[rows * count];
         for (int r = 0, t = 0; r < rows; r++) {
-            for (int j = i1; j < i2; j++, t++) {
-                int bits = Float.floatToRawIntBits(score(w[r * cols + j], u[j * cols + j]));
-                // descending score, then ascending index: sort ascending on (~bits, index)
-                keys[t] = ((long) (Integer.MAX_VALUE - bits) << 32) | t;
-            }
+            for (int j = i1; j < i2; j++, t++) scores[t] = score(w[r * cols + j], u[j * cols + j]);
         }
-        Arrays.sort(keys);
-        for (int a = 0; a < k; a++) {
-            int t = (int) keys[a];
-            int idx = (t / count) * cols + i1 + t % count;
-            keep[idx >>> 6] |= 1L << idx;
+        long[] tileKeep = new long[(scores.length + 63) >>> 6];
+        new TopKSelector().keepTopK(scores, 0, scores.length, Math.toIntExact(k), tileKeep);
+        for (int r = 0, t = 0; r < rows; r++) {
+            int base = r * cols + i1;
+            for (int j = 0; j < count; j++, t++) {
+                if ((tileKeep[t >>> 6] >>> t & 1L) != 0) {
+                    int idx = base + j;
+                    keep[idx >>> 6] |= 1L << idx;
+                }
+            }
         }
     }
 
-    /** In every row, the N highest scores of columns [g, g + M), ties to the lower column. */
-    private static void selectGroups(double[] w, int rows, int cols, double[] u, int g, SparsityPattern pattern,
-                                     long[] keep) {
+    /** In row {@code rowW / cols}, the N highest scores of columns [g, g + M), ties to the lower column. */
+    private static void selectGroup(double[] w, int rowW, int cols, double[] u, int g, SparsityPattern pattern,
+                                    long[] keep, float[] s) {
         int m = pattern.m();
         int n = pattern.n();
-        float[] s = new float[m];
-        for (int r = 0; r < rows; r++) {
-            int base = r * cols + g;
-            for (int a = 0; a < m; a++) s[a] = score(w[base + a], u[(g + a) * cols + g + a]);
-            for (int a = 0; a < m; a++) {
-                int better = 0;  // how many of the group rank above element a
-                for (int b = 0; b < m; b++) {
-                    if (s[b] > s[a] || (s[b] == s[a] && b < a)) better++;
-                }
-                if (better < n) {
-                    int idx = base + a;
-                    keep[idx >>> 6] |= 1L << idx;
-                }
+        int base = rowW + g;
+        for (int a = 0; a < m; a++) s[a] = score(w[base + a], u[(g + a) * cols + g + a]);
+        for (int a = 0; a < m; a++) {
+            int better = 0;  // how many of the group rank above element a
+            for (int b = 0; b < m; b++) {
+                if (s[b] > s[a] || (s[b] == s[a] && b < a)) better++;
+            }
+            if (better < n) {
+                int idx = base + a;
+                keep[idx >>> 6] |= 1L << idx;
             }
         }
     }
