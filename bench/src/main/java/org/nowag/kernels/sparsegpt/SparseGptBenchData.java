@@ -13,13 +13,14 @@ final class SparseGptBenchData {
         for (int k = 0; k < x.length; k++) {
             x[k] = Math.sqrt(-2 * Math.log(1.0 - rnd.nextDouble())) * Math.cos(2 * Math.PI * rnd.nextDouble());
         }
-        try (OffHeapMatrix xm = OffHeapMatrix.zeros(d, n)) {  // X^T, so that X^T X = X^T (X^T)^T
-            for (int t = 0; t < n; t++) {
-                for (int j = 0; j < d; j++) {
-                    xm.put(j, t, x, t * d + j, 1);
-                }
-            }
-            try (OffHeapMatrix g = OffHeapMatrix.product(xm, xm, true)) {
+        double[] xt = new double[x.length];
+        for (int t = 0; t < n; t++) {
+            for (int j = 0; j < d; j++) xt[j * n + t] = x[t * d + j];
+        }
+        try (OffHeapMatrix xm = OffHeapMatrix.zeros(n, d); OffHeapMatrix xtm = OffHeapMatrix.zeros(d, n)) {
+            xm.put(0, 0, x, 0, x.length);
+            xtm.put(0, 0, xt, 0, xt.length);
+            try (OffHeapMatrix g = OffHeapMatrix.productTransposed(xtm, xm)) {  // (X^T X)^T = X^T X
                 double[] out = new double[d * d];
                 g.get(0, 0, out, 0, d * d);
                 return out;

@@ -103,20 +103,27 @@ public final class InverseHessianFactor {
         int inner = d - k1;
         if (inner == 0) return;
         int width = k1 - k0;
-        double[] row = new double[width];
-        try (OffHeapMatrix later = OffHeapMatrix.zeros(width, inner)) {
-            for (int c = 0; c < width; c++) later.put(c, 0, a, (k0 + c) * d + k1, inner);
-            int chunk = OffHeapMatrix.chunkRows(inner, k1, chunkDoubles);
+        // R[k0:k1, k1:]^T, [inner, width], transposed on the heap so ND4J gets it row-major
+        double[] laterT = new double[inner * width];
+        for (int c = 0; c < width; c++) {
+            int from = (k0 + c) * d + k1;
+            for (int t = 0; t < inner; t++) laterT[t * width + c] = a[from + t];
+        }
+        int chunk = OffHeapMatrix.chunkRows(Math.max(inner, width), k1, chunkDoubles);
+        double[] column = new double[chunk];
+        try (OffHeapMatrix later = OffHeapMatrix.zeros(inner, width)) {
+            later.put(0, 0, laterT, 0, laterT.length);
+            laterT = null;
             for (int i0 = 0; i0 < k1; i0 += chunk) {
                 int i1 = Math.min(k1, i0 + chunk);
                 try (OffHeapMatrix rows = OffHeapMatrix.zeros(i1 - i0, inner)) {
                     for (int i = i0; i < i1; i++) rows.put(i - i0, 0, a, i * d + k1, inner);
-                    try (OffHeapMatrix p = OffHeapMatrix.product(rows, later, true)) {
-                        for (int i = i0; i < i1; i++) {
-                            p.get(i - i0, 0, row, 0, width);
-                            int from = Math.max(0, i - k0);  // inside the diagonal block, the upper part only
-                            int off = i * d + k0;
-                            for (int c = from; c < width; c++) a[off + c] -= row[c];
+                    try (OffHeapMatrix pt = OffHeapMatrix.productTransposed(rows, later)) {
+                        for (int c = 0; c < width; c++) {
+                            pt.get(c, 0, column, 0, i1 - i0);
+                            int col = k0 + c;
+                            int last = Math.min(i1, col + 1);  // inside the diagonal block, the upper part only
+                            for (int i = i0; i < last; i++) a[i * d + col] -= column[i - i0];
                         }
                     }
                 }
@@ -196,33 +203,38 @@ public final class InverseHessianFactor {
 
     private static void inverseAbove(double[] a, int d, int j0, int j1, int chunkDoubles) {
         int width = j1 - j0;
-        double[] row = new double[width];
         try (OffHeapMatrix u22 = OffHeapMatrix.zeros(width, width)) {
             for (int c = 0; c < width; c++) u22.put(c, c, a, (j0 + c) * d + j0 + c, width - c);
             double[] s = new double[j0 * width];  // S = R12 U22, [j0, width] on the heap (at most 46340 x 128)
             int chunk = OffHeapMatrix.chunkRows(width, j0, chunkDoubles);
+            double[] column = new double[chunk];
             for (int i0 = 0; i0 < j0; i0 += chunk) {
                 int i1 = Math.min(j0, i0 + chunk);
                 try (OffHeapMatrix r12 = OffHeapMatrix.zeros(i1 - i0, width)) {
                     for (int i = i0; i < i1; i++) r12.put(i - i0, 0, a, i * d + j0, width);
-                    try (OffHeapMatrix p = OffHeapMatrix.product(r12, u22, false)) {
-                        p.get(0, 0, s, i0 * width, (i1 - i0) * width);
+                    try (OffHeapMatrix st = OffHeapMatrix.productTransposed(r12, u22)) {
+                        for (int c = 0; c < width; c++) {
+                            st.get(c, 0, column, 0, i1 - i0);
+                            for (int i = i0; i < i1; i++) s[i * width + c] = column[i - i0];
+                        }
                     }
                 }
             }
             for (int i0 = 0; i0 < j0; ) {
                 int inner = j0 - i0;
-                int i1 = Math.min(j0, i0 + OffHeapMatrix.chunkRows(inner, j0 - i0, chunkDoubles));
-                try (OffHeapMatrix u11 = OffHeapMatrix.zeros(i1 - i0, inner);
+                int rows = OffHeapMatrix.chunkRows(inner, j0 - i0, chunkDoubles);
+                int i1 = i0 + rows;
+                if (column.length < rows) column = new double[rows];
+                try (OffHeapMatrix u11 = OffHeapMatrix.zeros(rows, inner);
                      OffHeapMatrix sRows = OffHeapMatrix.zeros(inner, width)) {
                     // U11[i, i0:j0] is zero left of the diagonal (the array holds X^T X there: copy from i on)
                     for (int i = i0; i < i1; i++) u11.put(i - i0, i - i0, a, i * d + i, j0 - i);
                     sRows.put(0, 0, s, i0 * width, inner * width);
-                    try (OffHeapMatrix p = OffHeapMatrix.product(u11, sRows, false)) {
-                        for (int i = i0; i < i1; i++) {
-                            p.get(i - i0, 0, row, 0, width);
-                            int off = i * d + j0;
-                            for (int c = 0; c < width; c++) a[off + c] = -row[c];
+                    try (OffHeapMatrix ut = OffHeapMatrix.productTransposed(u11, sRows)) {
+                        for (int c = 0; c < width; c++) {
+                            ut.get(c, 0, column, 0, rows);
+                            int col = j0 + c;
+                            for (int i = i0; i < i1; i++) a[i * d + col] = -column[i - i0];
                         }
                     }
                 }

@@ -11,9 +11,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * (no n-sized heap staging array), freed by {@link #close()} as soon as the product it feeds is read (not whenever
  * the garbage collector gets to it), so the off-heap memory of a chunked GEMM loop is bounded by its chunk sizes.
  *
- * <p>Products are written column-major as the transpose (C^T = B^T A^T, whose column-major bytes are C's row-major
- * bytes): ND4J 1.0.0-M2.1 hands a column-major output straight to BLAS, while a row-major one goes through a path
- * measured about 15x slower here (see {@code WeightedKMeans.distanceBlock}).
+ * <p>Products come back column-major, i.e. as the row-major transpose: ND4J 1.0.0-M2.1 hands a column-major output
+ * straight to BLAS, while a row-major one goes through a slower path (see {@code WeightedKMeans.distanceBlock}).
+ * Callers that need a product's rows contiguous pass the transposed operands instead (C = (B^T A^T)^T).
  */
 final class OffHeapMatrix implements AutoCloseable {
     /** Doubles per chunk operand or product (32 MiB): the bound on each off-heap array of the chunked GEMMs. */
@@ -55,15 +55,17 @@ final class OffHeapMatrix implements AutoCloseable {
         return values.get(row * cols + col);
     }
 
-    /** A [m, k] times B: B is [k, n], or [n, k] when {@code bTransposed} (then the product is A B^T). */
-    static OffHeapMatrix product(OffHeapMatrix a, OffHeapMatrix b, boolean bTransposed) {
-        int k = bTransposed ? b.cols : b.rows;
-        if (a.cols != k) throw new IllegalArgumentException("inner dimensions " + a.cols + " and " + k + " differ");
-        int n = bTransposed ? b.rows : b.cols;
-        INDArray ct = Nd4j.create(DataType.DOUBLE, new long[] {n, a.rows}, 'f');
-        // C^T [n, m] = op(B)^T A^T
-        Nd4j.gemm(b.array, a.array, ct, !bTransposed, true, 1.0, 0.0);
-        return new OffHeapMatrix(ct, a.rows, n);
+    /**
+     * (X Y)^T as a row-major [n, m] matrix, for X [m, k] and Y [k, n] (row-major): row j of the result is column j
+     * of X Y, contiguous. ND4J gets both operands row-major, untransposed, and a column-major output, the one
+     * combination measured fast here for every shape these kernels use (asking it to transpose a row-major operand,
+     * or for a row-major output, measured 2-6x slower).
+     */
+    static OffHeapMatrix productTransposed(OffHeapMatrix x, OffHeapMatrix y) {
+        if (x.cols != y.rows) throw new IllegalArgumentException("inner dimensions " + x.cols + " and " + y.rows + " differ");
+        INDArray c = Nd4j.create(DataType.DOUBLE, new long[] {x.rows, y.cols}, 'f');
+        Nd4j.gemm(x.array, y.array, c, false, false, 1.0, 0.0);
+        return new OffHeapMatrix(c, y.cols, x.rows);
     }
 
     @Override

@@ -9,7 +9,8 @@ import org.nowag.kernels.Checks;
  * <p>By symmetry, d H d^T = sum_i H_ii d_i^2 + 2 sum_i d_i sum_{j<i} H_ij d_j, so only the diagonal and the strict
  * lower triangle of H are read: what {@link SparseGpt#pruneInPlace} leaves of X^T X once U sits in the upper
  * triangle. The products D L^T run as ND4J double GEMMs over chunks of rows of D and of L (each operand and product
- * at most {@link OffHeapMatrix#CHUNK_DOUBLES} doubles), so nothing of size rows x d or d x d is copied.
+ * at most {@link OffHeapMatrix#CHUNK_DOUBLES} doubles), so nothing of size rows x d or d x d is copied; the only heap
+ * scratch is one chunk of D^T.
  */
 public final class OutputLoss {
     private OutputLoss() {}
@@ -44,32 +45,37 @@ public final class OutputLoss {
         Checks.length(diag, cols, "diag");
         int rowChunk = OffHeapMatrix.chunkRows(cols, rows, chunkDoubles);
         int lChunk = Math.max(1, Math.min(OffHeapMatrix.chunkRows(cols, cols, chunkDoubles), chunkDoubles / rowChunk));
-        double[] dRows = new double[rowChunk * cols];  // D = W - W_hat for the chunk's rows, exact in double
+        // D^T = (W - W_hat)^T for the chunk's rows, [cols, rowChunk], exact in double: ND4J gets the rows of L and
+        // D^T both row-major and gives back (L D^T)^T = D L^T with the chunk's rows contiguous
+        double[] dT = new double[cols * rowChunk];
         double[] pRow = new double[lChunk];
         double diagonalPart = 0;
         double lowerPart = 0;
         for (int r0 = 0; r0 < rows; r0 += rowChunk) {
             int r1 = Math.min(rows, r0 + rowChunk);
-            for (int r = r0, k = r0 * cols, t = 0; r < r1; r++) {
-                for (int j = 0; j < cols; j++, k++, t++) {
+            int n = r1 - r0;
+            for (int r = r0, k = r0 * cols; r < r1; r++) {
+                for (int j = 0; j < cols; j++, k++) {
                     double v = (double) w[k] - (double) wHat[k];
-                    dRows[t] = v;
+                    dT[j * n + (r - r0)] = v;
                     diagonalPart += diag[j] * v * v;
                 }
             }
             for (int i0 = 1; i0 < cols; i0 += lChunk) {  // row 0 of L is empty
                 int i1 = Math.min(cols, i0 + lChunk);
-                // rows [i0, i1) of L use columns [0, i1 - 1) only
+                // rows [i0, i1) of L use columns [0, i1 - 1) only: the first i1 - 1 rows of D^T
                 int inner = i1 - 1;
-                try (OffHeapMatrix dm = OffHeapMatrix.zeros(r1 - r0, inner);
-                     OffHeapMatrix lm = OffHeapMatrix.zeros(i1 - i0, inner)) {
-                    for (int r = r0; r < r1; r++) dm.put(r - r0, 0, dRows, (r - r0) * cols, inner);
+                try (OffHeapMatrix lm = OffHeapMatrix.zeros(i1 - i0, inner);
+                     OffHeapMatrix dm = OffHeapMatrix.zeros(inner, n)) {
                     for (int i = i0; i < i1; i++) lm.put(i - i0, 0, lower, i * cols, i);
-                    try (OffHeapMatrix p = OffHeapMatrix.product(dm, lm, true)) {
+                    dm.put(0, 0, dT, 0, inner * n);
+                    try (OffHeapMatrix p = OffHeapMatrix.productTransposed(lm, dm)) {
                         for (int r = r0; r < r1; r++) {
                             p.get(r - r0, 0, pRow, 0, i1 - i0);
-                            int off = (r - r0) * cols + i0;
-                            for (int c = 0; c < i1 - i0; c++) lowerPart += dRows[off + c] * pRow[c];
+                            int off = r * cols + i0;
+                            for (int c = 0; c < i1 - i0; c++) {
+                                lowerPart += ((double) w[off + c] - (double) wHat[off + c]) * pRow[c];
+                            }
                         }
                     }
                 }

@@ -143,22 +143,34 @@ public final class SparseGpt {
 
     /**
      * W[:, i2:] -= Err [rows, count] x U[i1:i2, i2:]: ND4J double GEMMs over chunks of rows, each product at most
-     * {@code chunkDoubles} doubles, so neither heap nor off-heap ever holds a [rows, rest] product.
+     * {@code chunkDoubles} doubles, so neither heap nor off-heap ever holds a [rows, rest] product. ND4J computes
+     * (U_block^T Err_chunk^T)^T, which comes back with the chunk's rows contiguous.
      */
     private static void lazyUpdate(double[] w, int rows, int cols, double[] u, int i1, int i2, double[] err,
                                    int chunkDoubles) {
         int rest = cols - i2;
         if (rest == 0) return;
         int count = i2 - i1;
+        double[] staged = new double[rest * count];  // U[i1:i2, i2:]^T
+        for (int a = 0; a < count; a++) {
+            int from = (i1 + a) * cols + i2;
+            for (int c = 0; c < rest; c++) staged[c * count + a] = u[from + c];
+        }
+        int chunk = OffHeapMatrix.chunkRows(Math.max(rest, count), rows, chunkDoubles);
         double[] delta = new double[rest];
-        try (OffHeapMatrix ub = OffHeapMatrix.zeros(count, rest)) {
-            for (int a = 0; a < count; a++) ub.put(a, 0, u, (i1 + a) * cols + i2, rest);
-            int chunk = OffHeapMatrix.chunkRows(Math.max(rest, count), rows, chunkDoubles);
+        try (OffHeapMatrix ubT = OffHeapMatrix.zeros(rest, count)) {
+            ubT.put(0, 0, staged, 0, staged.length);
+            staged = new double[count * chunk];  // Err[chunk rows, :]^T
             for (int r0 = 0; r0 < rows; r0 += chunk) {
                 int r1 = Math.min(rows, r0 + chunk);
-                try (OffHeapMatrix e = OffHeapMatrix.zeros(r1 - r0, count)) {
-                    e.put(0, 0, err, r0 * count, (r1 - r0) * count);
-                    try (OffHeapMatrix p = OffHeapMatrix.product(e, ub, false)) {
+                int n = r1 - r0;
+                for (int r = 0; r < n; r++) {
+                    int from = (r0 + r) * count;
+                    for (int a = 0; a < count; a++) staged[a * n + r] = err[from + a];
+                }
+                try (OffHeapMatrix errT = OffHeapMatrix.zeros(count, n)) {
+                    errT.put(0, 0, staged, 0, count * n);
+                    try (OffHeapMatrix p = OffHeapMatrix.productTransposed(ubT, errT)) {
                         for (int r = r0; r < r1; r++) {
                             p.get(r - r0, 0, delta, 0, rest);
                             int off = r * cols + i2;
