@@ -105,10 +105,7 @@ public final class InverseHessianFactor {
         int width = k1 - k0;
         // R[k0:k1, k1:]^T, [inner, width], transposed on the heap so ND4J gets it row-major
         double[] laterT = new double[inner * width];
-        for (int c = 0; c < width; c++) {
-            int from = (k0 + c) * d + k1;
-            for (int t = 0; t < inner; t++) laterT[t * width + c] = a[from + t];
-        }
+        OffHeapMatrix.transpose(a, k0 * d + k1, d, width, inner, laterT, width);
         int chunk = OffHeapMatrix.chunkRows(Math.max(inner, width), k1, chunkDoubles);
         double[] column = new double[chunk];
         try (OffHeapMatrix later = OffHeapMatrix.zeros(inner, width)) {

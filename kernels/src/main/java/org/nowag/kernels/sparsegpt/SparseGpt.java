@@ -152,10 +152,7 @@ public final class SparseGpt {
         if (rest == 0) return;
         int count = i2 - i1;
         double[] staged = new double[rest * count];  // U[i1:i2, i2:]^T
-        for (int a = 0; a < count; a++) {
-            int from = (i1 + a) * cols + i2;
-            for (int c = 0; c < rest; c++) staged[c * count + a] = u[from + c];
-        }
+        OffHeapMatrix.transpose(u, i1 * cols + i2, cols, count, rest, staged, count);
         int chunk = OffHeapMatrix.chunkRows(Math.max(rest, count), rows, chunkDoubles);
         double[] delta = new double[rest];
         try (OffHeapMatrix ubT = OffHeapMatrix.zeros(rest, count)) {
@@ -164,10 +161,7 @@ public final class SparseGpt {
             for (int r0 = 0; r0 < rows; r0 += chunk) {
                 int r1 = Math.min(rows, r0 + chunk);
                 int n = r1 - r0;
-                for (int r = 0; r < n; r++) {
-                    int from = (r0 + r) * count;
-                    for (int a = 0; a < count; a++) staged[a * n + r] = err[from + a];
-                }
+                OffHeapMatrix.transpose(err, r0 * count, count, n, count, staged, n);
                 try (OffHeapMatrix errT = OffHeapMatrix.zeros(count, n)) {
                     errT.put(0, 0, staged, 0, count * n);
                     try (OffHeapMatrix p = OffHeapMatrix.productTransposed(ubT, errT)) {

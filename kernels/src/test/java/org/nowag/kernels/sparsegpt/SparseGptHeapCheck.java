@@ -7,7 +7,7 @@ import org.nowag.kernels.prune.SparsityPattern;
 /**
  * Not a test (no @Test): the kernel side of one SparseGPT executor task, holding what {@code PruneTask} holds (W as
  * float, X^T X as one double[d^2] factored in place, the result, the losses, then the encoded output of b bytes per
- * weight and the output loss), to run under a small -Xmx and check the heap formula 16n + n/8 + 8d^2 + 1 KiB d_out +
+ * weight and the output loss), to run under a small -Xmx and check the heap formula 16n + n/8 + 8d^2 + 1 KiB (d_out + d) +
  * 32 MiB (MemoryEstimate.sparseGptTaskBytes). X^T X is built from a few hundred random rank-one rows in place (no
  * second d^2 array). Run e.g. {@code java -Xmx440m -XX:+ExitOnOutOfMemoryError -cp ... SparseGptHeapCheck 4096 4096};
  * it prints the formula and the heap in use after each step.
@@ -19,7 +19,7 @@ public final class SparseGptHeapCheck {
         int rows = Integer.parseInt(args[0]);
         int d = Integer.parseInt(args[1]);
         long n = (long) rows * d;
-        long formula = 16 * n + n / 8 + 8L * d * d + 1024L * rows + (32L << 20);
+        long formula = 16 * n + n / 8 + 8L * d * d + 1024L * (rows + d) + (32L << 20);
         System.out.printf(Locale.ROOT, "%dx%d: formula %.1f MiB, -Xmx %.1f MiB%n", rows, d, formula / 1048576.0,
                 Runtime.getRuntime().maxMemory() / 1048576.0);
         Random rnd = new Random(1);

@@ -19,15 +19,16 @@ public final class MemoryEstimate {
      * float32, the double working copy of the sweep and the float result (4 + 8 + 4 bytes per weight; the bytes read
      * are decoded in bounded chunks, and the bytes written, b per weight, only exist once the working copy is gone),
      * the mask (1/8); X^T X read straight into one double[d^2] and factored in place (8 per d^2 element; its strict
-     * lower triangle then serves the output loss); one block's errors (128 doubles per row: 1 KiB x d_out) and up to
-     * 32 MiB of chunked scratch (the X^T X read, the output loss's rows of W - W_hat). See
+     * lower triangle then serves the output loss); one block's errors and its rows of U staged for ND4J (128 doubles
+     * per row and per column: 1 KiB x (d_out + d)) and up to 32 MiB of chunked scratch (the X^T X read, a chunk of
+     * errors or of (W - W_hat)^T staged for ND4J). See
      * {@link #sparseGptOffHeapBytes} for what ND4J holds besides.
      */
     public static long sparseGptTaskBytes(TensorInfo tensor) {
         long n = tensor.numel();
         long d = tensor.cols();
         long dOut = n / d;
-        return 16L * n + n / 8 + 8L * d * d + 1024L * dOut + SCRATCH_BYTES;
+        return 16L * n + n / 8 + 8L * d * d + 1024L * (dOut + d) + SCRATCH_BYTES;
     }
 
     /**
