@@ -15,11 +15,11 @@ package org.nowag.kernels.sparsegpt;
  *
  * <p>Memory: both steps work in place in the one d x d array that holds X^T X, on its upper triangle only (the
  * strict lower triangle is never read or written, so it still holds X^T X for {@link OutputLoss#ofLowerTriangle}).
- * Both are blocked by panels of {@link #PANEL} columns, left-looking: the bulk of the work (d^3/3 of the d^3/3 +
- * O(d^2 panel) multiply-adds) is each panel's update from the part already done, run as ND4J double GEMMs in row
+ * Both are blocked by panels of {@link #PANEL} columns, left-looking: of the about d^3/3 multiply-adds (d^3/6 per
+ * step), all but O(d^2 x panel) are each panel's update from the part already done, run as ND4J double GEMMs in row
  * chunks of at most {@link OffHeapMatrix#CHUNK_DOUBLES} doubles, so ND4J never holds more than a few such chunks
- * and one panel (panel x d doubles) off the heap, whatever d is. The small diagonal blocks and the triangular
- * solves against them stay in plain Java. The unblocked algorithms these equal (up to rounding) are
+ * and one panel (panel x d doubles) off the heap, whatever d is (operands it needs transposed are staged on the heap
+ * in the same bounded pieces). The small diagonal blocks and the triangular solves against them stay in plain Java. The unblocked algorithms these equal (up to rounding) are
  * {@code SlowInverseHessianFactor} in the test sources.
  */
 public final class InverseHessianFactor {
