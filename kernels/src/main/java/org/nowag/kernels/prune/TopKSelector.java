@@ -19,7 +19,7 @@ import java.util.Arrays;
  *
  * <p>Not thread-safe: one instance per thread (it reuses its histograms).
  */
-final class TopKSelector {
+public final class TopKSelector {
     private static final int[] ROW_SHIFTS = {20, 10, 0};
     private static final int[] ROW_WIDTHS = {11, 10, 10};
     private static final int[] LARGE_SHIFTS = {15, 0};
@@ -33,7 +33,7 @@ final class TopKSelector {
     private final int[] rowHistogram = new int[1 << 11];
     private int[] largeHistogram; // allocated on the first large group
 
-    TopKSelector() {
+    public TopKSelector() {
         this(DEFAULT_LARGE_GROUP);
     }
 
@@ -48,7 +48,7 @@ final class TopKSelector {
     }
 
     /** Sets bit i of keep for the k highest scores[i], from <= i < to; returns how many it set (k). */
-    int keepTopK(float[] scores, int from, int to, int k, long[] keep) {
+    public int keepTopK(float[] scores, int from, int to, int k, long[] keep) {
         int n = to - from;
         if (k < 0 || k > n) {
             throw new IllegalArgumentException("k=" + k + " outside [0, " + n + "]");

@@ -1,12 +1,9 @@
 package org.nowag.kernels.sparsegpt;
 
-import java.util.Arrays;
 import java.util.BitSet;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nowag.kernels.Checks;
 import org.nowag.kernels.prune.SparsityPattern;
+import org.nowag.kernels.prune.TopKSelector;
 
 /**
  * SparseGPT (Frantar and Alistarh 2023): prune W [rows, cols] column by column, each pruned weight's error spread
@@ -44,10 +41,32 @@ public final class SparseGpt {
 
     /**
      * @param w    row-major [rows, cols] (d_out x d_in), not changed
-     * @param xtx  X^T X row-major [cols, cols] (symmetric), not changed
+     * @param xtx  X^T X row-major [cols, cols] (symmetric), not changed (copied: callers that can give it up use
+     *             {@link #pruneInPlace} and save the d^2 copy)
      */
     public static SparseGptResult prune(float[] w, int rows, int cols, double[] xtx, SparsityPattern pattern,
                                         int blockSize, double percDamp) {
+        if (xtx == null) throw new IllegalArgumentException("X^T X is null");
+        return pruneInPlace(w, rows, cols, xtx.clone(), pattern, blockSize, percDamp);
+    }
+
+    /**
+     * As {@link #prune(float[], int, int, double[], SparsityPattern, int, double)}, but the factor of the damped
+     * Hessian is computed in place in {@code xtx}: on return its upper triangle (with the diagonal) holds U, and its
+     * strict lower triangle still holds X^T X's (only the upper triangle of X^T X is read), which is what
+     * {@link OutputLoss#ofLowerTriangle} needs with the diagonal saved before the call. Heap: the d^2 doubles of
+     * {@code xtx}, plus n doubles (the working copy of W), n floats (the result) and n bits (the mask); off the heap,
+     * ND4J holds a few GEMM chunks of at most {@link OffHeapMatrix#CHUNK_DOUBLES} doubles and one block of U.
+     */
+    public static SparseGptResult pruneInPlace(float[] w, int rows, int cols, double[] xtx, SparsityPattern pattern,
+                                               int blockSize, double percDamp) {
+        return pruneInPlace(w, rows, cols, xtx, pattern, blockSize, percDamp, InverseHessianFactor.PANEL,
+                OffHeapMatrix.CHUNK_DOUBLES);
+    }
+
+    /** With the factor's panel width and the GEMM chunk size given, so tests can make both small. */
+    static SparseGptResult pruneInPlace(float[] w, int rows, int cols, double[] xtx, SparsityPattern pattern,
+                                        int blockSize, double percDamp, int panel, int chunkDoubles) {
         Checks.matrix(w, rows, cols, "w");
         Checks.finite(w, cols, "w");
         checkHessian(xtx, cols);
@@ -62,7 +81,8 @@ public final class SparseGpt {
             throw new IllegalArgumentException("percDamp=" + percDamp + " must be finite and >= 0");
         }
         boolean[] dead = new boolean[cols];
-        double[] u = InverseHessianFactor.of(xtx, cols, percDamp, dead);
+        InverseHessianFactor.factorInPlace(xtx, cols, percDamp, dead, panel, chunkDoubles);
+        double[] u = xtx;  // only its upper triangle is read from here on
         double[] wd = new double[w.length];
         for (int k = 0; k < w.length; k++) wd[k] = dead[k % cols] ? 0 : w[k];
         long[] keep = new long[(w.length + 63) >>> 6];
@@ -74,7 +94,7 @@ public final class SparseGpt {
                 selectTile(wd, rows, cols, u, i1, i2, k, keep);
             }
             double[] err = sweepBlock(wd, rows, cols, u, i1, i2, pattern, keep, out);
-            lazyUpdate(wd, rows, cols, u, i1, i2, err);
+            lazyUpdate(wd, rows, cols, u, i1, i2, err, chunkDoubles);
         }
         long kept = 0;
         for (long word : keep) kept += Long.bitCount(word);
@@ -86,44 +106,73 @@ public final class SparseGpt {
         return pattern.keptPerGroup((long) rows * c);
     }
 
-    /** Columns i1..i2-1, one after another: fix each column, spread its error over the block's later columns. */
+    /**
+     * Columns i1..i2-1, one after another: fix each column, spread its error over the block's later columns. Rows are
+     * independent here (the tile's mask is already chosen; an N:M group only looks at its own row), so the loop runs
+     * row by row, each row's block segment staying in L1, with exactly the operations, in the same order per
+     * element, of the column-by-column sweep.
+     */
     private static double[] sweepBlock(double[] w, int rows, int cols, double[] u, int i1, int i2,
                                        SparsityPattern pattern, long[] keep, float[] out) {
         int count = i2 - i1;
         double[] err = new double[rows * count];
-        for (int i = i1; i < i2; i++) {
-            if (pattern.isNOfM() && (i - i1) % pattern.m() == 0) selectGroups(w, rows, cols, u, i, pattern, keep);
-            double dInv = 1.0 / u[i * cols + i];
-            int uRow = i * cols;
-            for (int r = 0; r < rows; r++) {
-                int k = r * cols + i;
+        double[] dInv = new double[count];
+        for (int i = i1; i < i2; i++) dInv[i - i1] = 1.0 / u[i * cols + i];
+        float[] groupScores = pattern.isNOfM() ? new float[pattern.m()] : null;
+        for (int r = 0; r < rows; r++) {
+            int rowW = r * cols;
+            int rowErr = r * count;
+            for (int i = i1; i < i2; i++) {
+                if (pattern.isNOfM() && (i - i1) % pattern.m() == 0) {
+                    selectGroup(w, rowW, cols, u, i, pattern, keep, groupScores);
+                }
+                int k = rowW + i;
                 double x = w[k];
                 boolean kept = (keep[k >>> 6] >>> k & 1L) != 0;
                 double q = kept ? x : 0;
                 out[k] = kept ? (float) x : 0f;
-                double e = (x - q) * dInv;
-                err[r * count + (i - i1)] = e;
+                double e = (x - q) * dInv[i - i1];
+                err[rowErr + (i - i1)] = e;
                 if (e == 0) continue;
-                for (int c = i + 1; c < i2; c++) w[r * cols + c] -= e * u[uRow + c];
+                int uRow = i * cols;
+                for (int c = i + 1; c < i2; c++) w[rowW + c] -= e * u[uRow + c];
             }
         }
         return err;
     }
 
-    /** W[:, i2:] -= Err [rows, count] x U[i1:i2, i2:]: one GEMM (ND4J, double) per block. */
-    private static void lazyUpdate(double[] w, int rows, int cols, double[] u, int i1, int i2, double[] err) {
+    /**
+     * W[:, i2:] -= Err [rows, count] x U[i1:i2, i2:]: ND4J double GEMMs over chunks of rows, each product at most
+     * {@code chunkDoubles} doubles, so neither heap nor off-heap ever holds a [rows, rest] product. ND4J computes
+     * (U_block^T Err_chunk^T)^T, which comes back with the chunk's rows contiguous.
+     */
+    private static void lazyUpdate(double[] w, int rows, int cols, double[] u, int i1, int i2, double[] err,
+                                   int chunkDoubles) {
         int rest = cols - i2;
         if (rest == 0) return;
         int count = i2 - i1;
-        double[] uBlock = new double[count * rest];
-        for (int a = 0; a < count; a++) System.arraycopy(u, (i1 + a) * cols + i2, uBlock, a * rest, rest);
-        INDArray e = Nd4j.create(err, new long[] {rows, count}, DataType.DOUBLE);
-        INDArray ub = Nd4j.create(uBlock, new long[] {count, rest}, DataType.DOUBLE);
-        double[] delta = e.mmul(ub).dup('c').data().asDouble();
-        for (int r = 0; r < rows; r++) {
-            int off = r * cols + i2;
-            int d = r * rest;
-            for (int c = 0; c < rest; c++) w[off + c] -= delta[d + c];
+        double[] staged = new double[rest * count];  // U[i1:i2, i2:]^T
+        OffHeapMatrix.transpose(u, i1 * cols + i2, cols, count, rest, staged, count);
+        int chunk = OffHeapMatrix.chunkRows(Math.max(rest, count), rows, chunkDoubles);
+        double[] delta = new double[rest];
+        try (OffHeapMatrix ubT = OffHeapMatrix.zeros(rest, count)) {
+            ubT.put(0, 0, staged, 0, staged.length);
+            staged = new double[count * chunk];  // Err[chunk rows, :]^T
+            for (int r0 = 0; r0 < rows; r0 += chunk) {
+                int r1 = Math.min(rows, r0 + chunk);
+                int n = r1 - r0;
+                OffHeapMatrix.transpose(err, r0 * count, count, n, count, staged, n);
+                try (OffHeapMatrix errT = OffHeapMatrix.zeros(count, n)) {
+                    errT.put(0, 0, staged, 0, count * n);
+                    try (OffHeapMatrix p = OffHeapMatrix.productTransposed(ubT, errT)) {
+                        for (int r = r0; r < r1; r++) {
+                            p.get(r - r0, 0, delta, 0, rest);
+                            int off = r * cols + i2;
+                            for (int c = 0; c < rest; c++) w[off + c] -= delta[c];
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -133,51 +182,51 @@ public final class SparseGpt {
     }
 
     /**
-     * Keeps the k highest scores of the rows x [i1, i2) tile, ties to the lower row-major index: sort (score, index)
-     * pairs packed into longs (score bits are monotone for non-negative floats).
+     * Keeps the k highest scores of the rows x [i1, i2) tile, ties to the lower row-major index: an O(n) radix
+     * select ({@link TopKSelector}) over the tile's scores in row-major order, its tile-local bits then placed at
+     * their matrix indices.
      */
     private static void selectTile(double[] w, int rows, int cols, double[] u, int i1, int i2, long k, long[] keep) {
         int count = i2 - i1;
-        long[] keys = new long[rows * count];
+        float[] scores = new float[rows * count];
         for (int r = 0, t = 0; r < rows; r++) {
-            for (int j = i1; j < i2; j++, t++) {
-                int bits = Float.floatToRawIntBits(score(w[r * cols + j], u[j * cols + j]));
-                // descending score, then ascending index: sort ascending on (~bits, index)
-                keys[t] = ((long) (Integer.MAX_VALUE - bits) << 32) | t;
-            }
+            for (int j = i1; j < i2; j++, t++) scores[t] = score(w[r * cols + j], u[j * cols + j]);
         }
-        Arrays.sort(keys);
-        for (int a = 0; a < k; a++) {
-            int t = (int) keys[a];
-            int idx = (t / count) * cols + i1 + t % count;
-            keep[idx >>> 6] |= 1L << idx;
-        }
-    }
-
-    /** In every row, the N highest scores of columns [g, g + M), ties to the lower column. */
-    private static void selectGroups(double[] w, int rows, int cols, double[] u, int g, SparsityPattern pattern,
-                                     long[] keep) {
-        int m = pattern.m();
-        int n = pattern.n();
-        float[] s = new float[m];
-        for (int r = 0; r < rows; r++) {
-            int base = r * cols + g;
-            for (int a = 0; a < m; a++) s[a] = score(w[base + a], u[(g + a) * cols + g + a]);
-            for (int a = 0; a < m; a++) {
-                int better = 0;  // how many of the group rank above element a
-                for (int b = 0; b < m; b++) {
-                    if (s[b] > s[a] || (s[b] == s[a] && b < a)) better++;
-                }
-                if (better < n) {
-                    int idx = base + a;
+        long[] tileKeep = new long[(scores.length + 63) >>> 6];
+        new TopKSelector().keepTopK(scores, 0, scores.length, Math.toIntExact(k), tileKeep);
+        for (int r = 0, t = 0; r < rows; r++) {
+            int base = r * cols + i1;
+            for (int j = 0; j < count; j++, t++) {
+                if ((tileKeep[t >>> 6] >>> t & 1L) != 0) {
+                    int idx = base + j;
                     keep[idx >>> 6] |= 1L << idx;
                 }
             }
         }
     }
 
+    /** In row {@code rowW / cols}, the N highest scores of columns [g, g + M), ties to the lower column. */
+    private static void selectGroup(double[] w, int rowW, int cols, double[] u, int g, SparsityPattern pattern,
+                                    long[] keep, float[] s) {
+        int m = pattern.m();
+        int n = pattern.n();
+        int base = rowW + g;
+        for (int a = 0; a < m; a++) s[a] = score(w[base + a], u[(g + a) * cols + g + a]);
+        for (int a = 0; a < m; a++) {
+            int better = 0;  // how many of the group rank above element a
+            for (int b = 0; b < m; b++) {
+                if (s[b] > s[a] || (s[b] == s[a] && b < a)) better++;
+            }
+            if (better < n) {
+                int idx = base + a;
+                keep[idx >>> 6] |= 1L << idx;
+            }
+        }
+    }
+
     private static void checkHessian(double[] xtx, int cols) {
         if (xtx == null) throw new IllegalArgumentException("X^T X is null");
+        InverseHessianFactor.checkDim(cols);
         if (xtx.length != (long) cols * cols) {
             throw new IllegalArgumentException("X^T X has " + xtx.length + " elements but must be square [d_in, d_in] = ["
                     + cols + ", " + cols + "] for a weight with d_in=" + cols);

@@ -1,6 +1,7 @@
 package org.nowag.kernels.sparsegpt;
 
 import java.util.BitSet;
+import org.nowag.kernels.Checks;
 import org.nowag.kernels.loss.ProxyLoss;
 import org.nowag.kernels.norm.NoWagNormalizer;
 import org.nowag.kernels.prune.PruneResult;
@@ -27,10 +28,23 @@ public final class SparseGptResult {
      */
     public PruneResult withLosses(float[] w, int rows, int cols, float[] colNorms, float[] s) {
         float[] rowNorms = NoWagNormalizer.rowNorms(w, rows, cols, colNorms);
-        float[] wBar = NoWagNormalizer.normalize(w, rows, cols, colNorms, rowNorms);
-        float[] hatBar = NoWagNormalizer.normalize(pruned, rows, cols, colNorms, rowNorms);
-        double proxyLoss = ProxyLoss.normalized(wBar, hatBar, rows, cols, s);
-        double proxyEnergy = ProxyLoss.normalized(wBar, new float[w.length], rows, cols, s);
+        Checks.matrix(pruned, rows, cols, "pruned");
+        Checks.activationDiagonal(s, cols);
+        // One pass, no n-sized temporaries (W_bar, W_hat_bar and a zero matrix would be 3 more floats per weight):
+        // the same float normalisation and double terms, in the same order, as NoWagNormalizer.normalize followed
+        // by ProxyLoss.normalized, so the sums are the same to the bit.
+        double proxyLoss = 0;
+        double proxyEnergy = 0;
+        for (int i = 0, k = 0; i < rows; i++) {
+            float r = rowNorms[i];
+            for (int j = 0; j < cols; j++, k++) {
+                float sj = s == null ? 1f : s[j];
+                double wBar = NoWagNormalizer.normalized(w[k], colNorms[j], r);
+                double hatBar = NoWagNormalizer.normalized(pruned[k], colNorms[j], r);
+                proxyLoss += ProxyLoss.term(sj, wBar - hatBar);
+                proxyEnergy += ProxyLoss.term(sj, wBar - 0.0);
+            }
+        }
         double dataAware = ProxyLoss.dataAware(w, pruned, rows, cols, s);
         return new PruneResult(pruned, keep, keptCount, proxyLoss, proxyEnergy, dataAware);
     }

@@ -78,6 +78,101 @@ class SparseGptTest {
         for (long seed = 1; seed <= 3; seed++) assertMatchesSlow(rows, cols, pattern, blockSize, dead, seed);
     }
 
+    @ParameterizedTest(name = "{0}x{1} {2} blocksize {3}, dead column {4}, panel {5}, chunk {6} doubles")
+    @CsvSource({
+        "16, 37, unstructured:0.5, 8, 5, 8, 50",
+        "9, 40, unstructured:0.4, 12, -1, 7, 1",
+        "12, 32, 2:4, 8, 31, 8, 37",
+        "5, 48, 4:8, 16, 0, 16, 100",
+    })
+    void smallFactorPanelsAndGemmChunksStillEqualTheSlowReference(int rows, int cols, String pattern, int blockSize,
+                                                                   int dead, int panel, int chunkDoubles) {
+        for (long seed = 1; seed <= 2; seed++) {
+            Random rnd = new Random(seed);
+            float[] w = gaussian(rnd, rows * cols);
+            double[] g = correlatedGram(rnd, 3 * cols, cols, dead);
+            SparsityPattern p = SparsityPattern.parse(pattern, SparsityPattern.Group.MATRIX);
+            SparseGptResult fast = SparseGpt.pruneInPlace(w, rows, cols, g.clone(), p, blockSize, 0.01, panel,
+                    chunkDoubles);
+            SlowSparseGpt slow = SlowSparseGpt.prune(w, rows, cols, g, p, blockSize, 0.01);
+            double scale = 0;
+            for (float v : w) scale = Math.max(scale, Math.abs(v));
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < cols; j++) {
+                    int k = r * cols + j;
+                    assertEquals(slow.keep[r][j], fast.keep.get(k), "mask at [" + r + ", " + j + "]");
+                    assertEquals(slow.w[r][j], fast.pruned[k], 1e-4 * Math.max(1, scale), "value at [" + r + ", " + j + "]");
+                }
+            }
+        }
+    }
+
+    @Test
+    void pruneInPlaceLeavesWhatTheOutputLossNeedsAndEqualsPrune() {
+        Random rnd = new Random(12);
+        int rows = 20;
+        int cols = 48;
+        float[] w = gaussian(rnd, rows * cols);
+        double[] g = correlatedGram(rnd, 150, cols, 6);
+        SparsityPattern p = SparsityPattern.nOfM(2, 4);
+        SparseGptResult copied = SparseGpt.prune(w, rows, cols, g, p, 16, 0.01);
+        double[] a = g.clone();
+        double[] diag = OutputLoss.diagonal(a, cols);
+        SparseGptResult inPlace = SparseGpt.pruneInPlace(w, rows, cols, a, p, 16, 0.01);
+        assertEquals(copied.keep, inPlace.keep);
+        for (int k = 0; k < w.length; k++) assertEquals(copied.pruned[k], inPlace.pruned[k], "value " + k);
+        double expected = OutputLoss.of(w, copied.pruned, rows, cols, g);
+        assertEquals(expected, OutputLoss.ofLowerTriangle(w, inPlace.pruned, rows, cols, a, diag), 1e-12 * expected);
+    }
+
+    @ParameterizedTest(name = "chunk {0} doubles")
+    @CsvSource({"1", "7", "64", "4194304"})
+    void chunkedOutputLossEqualsTheDirectSumOverSamples(int chunkDoubles) {
+        Random rnd = new Random(21);
+        int rows = 11;
+        int cols = 13;
+        int n = 30;
+        double[] x = new double[n * cols];
+        for (int k = 0; k < x.length; k++) x[k] = rnd.nextGaussian();
+        double[] g = new double[cols * cols];
+        for (int t = 0; t < n; t++) for (int i = 0; i < cols; i++) for (int j = 0; j < cols; j++) g[i * cols + j] += x[t * cols + i] * x[t * cols + j];
+        float[] w = gaussian(rnd, rows * cols);
+        float[] h = gaussian(rnd, rows * cols);
+        double direct = 0;
+        for (int t = 0; t < n; t++) {
+            for (int r = 0; r < rows; r++) {
+                double y = 0;
+                for (int j = 0; j < cols; j++) y += ((double) w[r * cols + j] - h[r * cols + j]) * x[t * cols + j];
+                direct += y * y;
+            }
+        }
+        double[] upperScrambled = g.clone();  // the upper triangle is not read
+        for (int i = 0; i < cols; i++) for (int j = i; j < cols; j++) upperScrambled[i * cols + j] = Double.NaN;
+        assertEquals(direct, OutputLoss.ofLowerTriangle(w, h, rows, cols, upperScrambled,
+                OutputLoss.diagonal(g, cols), chunkDoubles), 1e-9 * direct);
+    }
+
+    @Test
+    void withLossesEqualsNormalizingThenProxyLossToTheBit() {
+        Random rnd = new Random(17);
+        int rows = 24;
+        int cols = 40;
+        float[] w = gaussian(rnd, rows * cols);
+        double[] g = correlatedGram(rnd, 100, cols, -1);
+        float[] s = new float[cols];
+        for (int j = 0; j < cols; j++) s[j] = (float) g[j * cols + j];
+        float[] c = colNorms(w, rows, cols);
+        SparseGptResult r = SparseGpt.prune(w, rows, cols, g, SparsityPattern.nOfM(2, 4), 8, 0.01);
+        org.nowag.kernels.prune.PruneResult losses = r.withLosses(w, rows, cols, c, s);
+        float[] rn = NoWagNormalizer.rowNorms(w, rows, cols, c);
+        float[] wBar = NoWagNormalizer.normalize(w, rows, cols, c, rn);
+        float[] hatBar = NoWagNormalizer.normalize(r.pruned, rows, cols, c, rn);
+        assertEquals(org.nowag.kernels.loss.ProxyLoss.normalized(wBar, hatBar, rows, cols, s), losses.proxyLoss);
+        assertEquals(org.nowag.kernels.loss.ProxyLoss.normalized(wBar, new float[w.length], rows, cols, s),
+                losses.proxyEnergy);
+        assertEquals(org.nowag.kernels.loss.ProxyLoss.dataAware(w, r.pruned, rows, cols, s), losses.dataAwareLoss);
+    }
+
     @Test
     void upperFactorSquaresToTheInverseOfTheDampedHessian() {
         int d = 12;

@@ -12,6 +12,7 @@ import org.nowag.kernels.prune.SparsityPattern;
  * [rows, d] with X^T X of 2d Gaussian samples. Run with the kernels' test classpath, e.g.
  * {@code java -cp kernels/target/classes:kernels/target/test-classes:$(cat cp.txt)
  * org.nowag.kernels.sparsegpt.SparseGptTiming 4096 4096} (cp.txt from mvn dependency:build-classpath -pl kernels).
+ * A third argument {@code slow} also times the unblocked reference factor ({@link SlowInverseHessianFactor}).
  */
 public final class SparseGptTiming {
     private SparseGptTiming() {}
@@ -25,6 +26,15 @@ public final class SparseGptTiming {
         float[] w = new float[rows * d];
         Random r = new Random(2);
         for (int k = 0; k < w.length; k++) w[k] = (float) r.nextGaussian();
+        long f0 = System.nanoTime();
+        InverseHessianFactor.factorInPlace(g.clone(), d, 0.01, new boolean[d]);
+        System.out.printf(Locale.ROOT, "d=%d factor (blocked, in place): %.1f s%n", d, (System.nanoTime() - f0) / 1e9);
+        if (args.length > 2 && args[2].equals("slow")) {
+            long s0 = System.nanoTime();
+            SlowInverseHessianFactor.of(g, d, 0.01, new boolean[d]);
+            System.out.printf(Locale.ROOT, "d=%d factor (unblocked reference): %.1f s%n", d,
+                    (System.nanoTime() - s0) / 1e9);
+        }
         for (String p : new String[] {"unstructured:0.5:matrix", "2:4"}) {
             long t0 = System.nanoTime();
             SparseGptResult res = SparseGpt.prune(w, rows, d, g, SparsityPattern.parse(p), 128, 0.01);

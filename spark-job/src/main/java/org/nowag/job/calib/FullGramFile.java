@@ -8,6 +8,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.nowag.io.safetensors.SafetensorsFile;
 import org.nowag.io.safetensors.TensorInfo;
+import org.nowag.kernels.sparsegpt.InverseHessianFactor;
 
 /**
  * The full X^T X file that {@code calibrate --full} writes beside the statistics file ({@code NAME.xtx.safetensors},
@@ -65,15 +66,31 @@ public final class FullGramFile {
         return id.toString();
     }
 
-    /** One layer's X^T X, row-major [d_in, d_in], widened to double for the Hessian algebra. */
+    /** Floats per read chunk (16 MiB): the file is widened into the double array chunk by chunk. */
+    static final int READ_CHUNK_FLOATS = 1 << 22;
+
+    /**
+     * One layer's X^T X, row-major [d_in, d_in], widened to double for the Hessian algebra: read straight into the
+     * one double[d_in^2] that SparseGPT then factors in place, a chunk of rows at a time (no d_in^2 float copy).
+     */
     public static double[] read(String path, String weight, int dIn, Configuration conf) throws IOException {
-        Path p = new Path(path);
-        float[] g;
-        try (SafetensorsFile f = SafetensorsFile.open(p.getFileSystem(conf), p)) {
-            g = f.readRowsAsFloat(weight, 0, dIn);
+        if (dIn < 1 || dIn > InverseHessianFactor.MAX_DIM) {
+            throw new IllegalArgumentException("full X^T X file " + path + ": " + weight + " has d_in=" + dIn
+                    + "; SparseGPT holds X^T X as one double[d_in^2] and supports d_in up to "
+                    + InverseHessianFactor.MAX_DIM);
         }
-        double[] d = new double[g.length];
-        for (int k = 0; k < g.length; k++) d[k] = g[k];
-        return d;
+        Path p = new Path(path);
+        double[] g = new double[dIn * dIn];
+        int chunkRows = Math.max(1, Math.min(dIn, READ_CHUNK_FLOATS / dIn));
+        float[] chunk = new float[chunkRows * dIn];
+        try (SafetensorsFile f = SafetensorsFile.open(p.getFileSystem(conf), p)) {
+            for (int r0 = 0; r0 < dIn; r0 += chunkRows) {
+                int rows = Math.min(chunkRows, dIn - r0);
+                f.readRowsAsFloat(weight, r0, rows, chunk, 0);
+                int at = r0 * dIn;
+                for (int k = 0; k < rows * dIn; k++) g[at + k] = chunk[k];
+            }
+        }
+        return g;
     }
 }

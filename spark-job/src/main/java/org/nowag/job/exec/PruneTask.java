@@ -107,8 +107,11 @@ public final class PruneTask implements Serializable {
                 float[] c = colNorms != null ? colNorms : wholeTensorColumnNorms(w, rows, cols);
                 double[] xtx = method == CompressionMethod.SPARSEGPT
                         ? FullGramFile.read(fullGram, block.tensor.name(), cols, conf) : null;
+                // SparseGPT factors X^T X in place (U in its upper triangle); the output loss reads what it leaves,
+                // the strict lower triangle, and the diagonal saved here: one d_in^2 array for both
+                double[] xtxDiagonal = xtx != null ? OutputLoss.diagonal(xtx, cols) : null;
                 PruneResult r = xtx != null
-                        ? SparseGpt.prune(w, rows, cols, xtx, pattern, SparseGpt.DEFAULT_BLOCK_SIZE,
+                        ? SparseGpt.pruneInPlace(w, rows, cols, xtx, pattern, SparseGpt.DEFAULT_BLOCK_SIZE,
                                 SparseGpt.DEFAULT_PERC_DAMP).withLosses(w, rows, cols, c, activations)
                         : hasThreshold
                         ? Pruner.pruneAbove(method.pruneMethod(), w, rows, cols, c, activations, thresholdKey, equalQuota)
@@ -119,7 +122,9 @@ public final class PruneTask implements Serializable {
                 summary.proxyLoss = r.proxyLoss;
                 summary.proxyEnergy = r.proxyEnergy;
                 summary.dataAwareLoss = r.dataAwareLoss;
-                if (xtx != null) summary.outputLoss = OutputLoss.of(w, r.pruned, rows, cols, xtx);
+                if (xtx != null) {
+                    summary.outputLoss = OutputLoss.ofLowerTriangle(w, r.pruned, rows, cols, xtx, xtxDiagonal);
+                }
             }
         }
         summary.bytesRead = encoded.length;
