@@ -82,6 +82,8 @@ public final class MemoryEstimate {
         long chunk = Math.min(8L * n, Math.max(ARMOR_CHUNK_BYTES, 8L * blockSize * Math.max(rows, cols)));
         return 24L * n + n / 2 + 6L * chunk + 24L * blockSize * (rows + cols);
     }
+
+    /**
      * Off-heap bytes ND4J holds for one SparseGPT task: every GEMM of the factor, the lazy update and the output loss
      * runs over row chunks of at most 32 MiB per operand and product (three at once), plus one panel or block of U
      * (128 doubles per column: 1 KiB x d_in), whatever the matrix size.
