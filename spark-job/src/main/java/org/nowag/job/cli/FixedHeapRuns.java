@@ -109,6 +109,9 @@ final class FixedHeapRuns {
         switch (method) {
             case SPARSEGPT:
                 return MemoryEstimate.sparseGptTaskBytes(info);
+            case ARMOR:
+                return MemoryEstimate.armorTaskBytes(info, Integer.parseInt(valueOf(extra, "--armor-block",
+                        String.valueOf(org.nowag.kernels.armor.ArmorConfig.DEFAULT_BLOCK_SIZE))));
             case NOWAG_VQ: {
                 int dim = Integer.parseInt(valueOf(extra, "--vq-dim", "6"));
                 boolean blocks = extra.contains("--vq-row-blocks") || 4L * info.numel() > CompressOptionsDefaults.BLOCK_BYTES;
