@@ -38,7 +38,7 @@ final class TaskMemory {
             case SPARSEGPT:
                 return "the whole matrix and its X^T X";
             case ARMOR:
-                return "the whole matrix, heap + ND4J off-heap: W, W_bar, core, the S step's residual and undo copy, "
+                return "ARMOR, the whole matrix, heap + ND4J off-heap: W, W_bar, core, the S step's residual and undo copy, "
                         + "one chunk of block products";
             case NOWAG_VQ:
                 return "the whole matrix, or for a matrix above --block-mb one k-means row block and the driver's codes";
