@@ -190,5 +190,6 @@ class CliAndCalibrationTest {
         // + 24 b (d_out + d_in) = 14,450,688 + 28,311,552 + 1,474,560 = 44,236,800 bytes = 42.19 MiB.
         assertTrue(run.out.contains("largest task: 42.2 MiB"), run.out);
         assertTrue(run.out.contains("ARMOR"), run.out);
+        assertTrue(run.out.contains("with armor 2:4 in 36 tasks"), run.out);
     }
 }

@@ -46,7 +46,9 @@ final class InspectCommand implements Callable<Integer> {
         CompressionMethod m = CompressionMethod.parse(method);
         CompressOptions opts = new CompressOptions().model(model).out("unused").method(m).calibration(calibration)
                 .blockBytes((long) (blockMb * 1048576));
-        opts.pattern(PatternOptions.pattern(m, sparsity, pattern, group));
+        // ARMOR is always 2:4 (compress refuses anything else); the other methods take the pattern options.
+        opts.pattern(m == CompressionMethod.ARMOR && sparsity == null && pattern == null && group == null
+                ? org.nowag.kernels.prune.SparsityPattern.nOfM(2, 4) : PatternOptions.pattern(m, sparsity, pattern, group));
         Compressor.PlannedRun run = Compressor.plan(opts, new Configuration());
         long total = 0;
         System.out.printf("%-60s %-5s %-16s %12s  %s%n", "tensor", "dtype", "shape", "bytes", "compress");
