@@ -49,6 +49,9 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     @SuppressWarnings("try") // the progress line only needs to live as long as the command
     public Integer call() throws Exception {
+        if (vqIters < 1) throw new IllegalArgumentException("--vq-iters " + vqIters + " must be >= 1");
+        if (armorIters < 1) throw new IllegalArgumentException("--armor-iters " + armorIters + " must be >= 1");
+        for (String m : methods) CompressionMethod.parse(m);  // an unknown method stops before the model is generated
         Configuration conf = new Configuration();
         Path root = new Path(dir);
         FileSystem fs = root.getFileSystem(conf);

@@ -48,19 +48,74 @@ final class FixedHeapRuns {
         for (String run : runs) runOne(run);
     }
 
-    private void runOne(String spec) throws Exception {
-        String[] f = spec.split(",", 4);
-        if (f.length < 3) throw new IllegalArgumentException("--run " + spec + ": expected METHOD,ROWSxCOLS,XMX[,ARGS]");
-        CompressionMethod method = CompressionMethod.parse(f[0]);
-        String[] shape = f[1].split("x");
-        int rows = Integer.parseInt(shape[0]);
-        int cols = Integer.parseInt(shape[1]);
-        long xmxMb = megabytes(f[2]);
-        List<String> extra = f.length > 3 && !f[3].isBlank() ? Arrays.asList(f[3].trim().split("\\s+")) : List.of();
+    /** Checks every spec before anything is written; the message names the spec and what is wrong. */
+    static void check(List<String> runs) {
+        for (String run : runs) Spec.parse(run);
+    }
+
+    /** METHOD,ROWSxCOLS,XMX[,EXTRA COMPRESS ARGS]. */
+    static final class Spec {
+        final String methodName;
+        final CompressionMethod method;
+        final int rows;
+        final int cols;
+        final long xmxMb;
+        final List<String> extra;
+
+        private Spec(String methodName, CompressionMethod method, int rows, int cols, long xmxMb, List<String> extra) {
+            this.methodName = methodName;
+            this.method = method;
+            this.rows = rows;
+            this.cols = cols;
+            this.xmxMb = xmxMb;
+            this.extra = extra;
+        }
+
+        static Spec parse(String spec) {
+            String[] f = spec.split(",", 4);
+            String usage = "--run '" + spec + "': expected METHOD,ROWSxCOLS,XMX[,EXTRA COMPRESS ARGS], "
+                    + "e.g. 'sparsegpt,28672x8192,12g,--pattern 2:4'";
+            if (f.length < 3) throw new IllegalArgumentException(usage);
+            CompressionMethod method;
+            try {
+                method = CompressionMethod.parse(f[0].trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(usage + ": " + e.getMessage(), e);
+            }
+            String[] shape = f[1].trim().split("x");
+            int rows;
+            int cols;
+            try {
+                if (shape.length != 2) throw new NumberFormatException();
+                rows = Integer.parseInt(shape[0]);
+                cols = Integer.parseInt(shape[1]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(usage + ": shape '" + f[1] + "' is not ROWSxCOLS", e);
+            }
+            if (rows < 1 || cols < 1) throw new IllegalArgumentException(usage + ": shape '" + f[1] + "' must be positive");
+            long xmxMb;
+            try {
+                xmxMb = megabytes(f[2]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(usage + ": heap '" + f[2] + "' is not a size like 4g or 512m", e);
+            }
+            if (xmxMb < 64) throw new IllegalArgumentException(usage + ": heap '" + f[2] + "' is below 64 MiB");
+            List<String> extra = f.length > 3 && !f[3].isBlank() ? Arrays.asList(f[3].trim().split("\\s+")) : List.of();
+            return new Spec(f[0].trim(), method, rows, cols, xmxMb, extra);
+        }
+    }
+
+    private void runOne(String text) throws Exception {
+        Spec spec = Spec.parse(text);
+        CompressionMethod method = spec.method;
+        int rows = spec.rows;
+        int cols = spec.cols;
+        long xmxMb = spec.xmxMb;
+        List<String> extra = spec.extra;
 
         Path model = root.resolve("model-" + rows + "x" + cols);
         writeModel(model, rows, cols);
-        Path out = root.resolve("out-" + f[0] + "-" + rows + "x" + cols);
+        Path out = root.resolve("out-" + spec.methodName + "-" + rows + "x" + cols);
         deleteTree(out);
         List<String> cmd = new ArrayList<>(MemCheckCommand.jvmBase());
         cmd.add(1, "-Xmx" + xmxMb + "m");
@@ -69,7 +124,7 @@ final class FixedHeapRuns {
         cmd.add(2, "-Dspark.task.cpus=" + cores);
         cmd.add(MemoryProbe.class.getName());
         cmd.addAll(List.of("compress", "--model", model.toUri().toString(), "--out", out.toUri().toString(),
-                "--method", f[0], "--master", "local[" + cores + "]"));
+                "--method", spec.methodName, "--master", "local[" + cores + "]"));
         if (method == CompressionMethod.SPARSEGPT) {
             cmd.add("--calibration");
             cmd.add(writeCalibration(model, cols).toUri().toString());
@@ -78,7 +133,7 @@ final class FixedHeapRuns {
         TensorInfo info = new TensorInfo(TENSOR, DType.BF16, new long[] {rows, cols}, 0, 2L * rows * cols);
         long formula = formula(method, info, extra);
 
-        Log.info("mem-check run " + spec + ": " + String.join(" ", cmd.subList(cmd.indexOf("compress"), cmd.size())));
+        Log.info("mem-check run " + text + ": " + String.join(" ", cmd.subList(cmd.indexOf("compress"), cmd.size())));
         long start = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String[] ok = null;
@@ -97,7 +152,7 @@ final class FixedHeapRuns {
         double seconds = (System.nanoTime() - start) / 1e9;
         int code = p.exitValue();
         String result = code == 0 && ok != null ? "completed" : code == 3 ? "out of memory" : "failed (" + code + ")";
-        String label = f[0] + " " + rows + "x" + cols + (extra.isEmpty() ? "" : " " + String.join(" ", extra));
+        String label = spec.methodName + " " + rows + "x" + cols + (extra.isEmpty() ? "" : " " + String.join(" ", extra));
         System.out.printf("| %-44s | %11s | %9d | %-14s | %12s | %12s | %12s | %9.1f |%n", label,
                 formula < 0 ? "-" : String.valueOf(formula >> 20), xmxMb, result,
                 ok == null ? "-" : mib(ok[2]), ok == null ? "-" : mib(ok[1]), ok == null ? "-" : mib(ok[3]), seconds);

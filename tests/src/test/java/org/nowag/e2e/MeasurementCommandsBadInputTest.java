@@ -1,0 +1,51 @@
+package org.nowag.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** mem-check --run and bench refuse bad specs and caps with a message that names them, before writing anything. */
+class MeasurementCommandsBadInputTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void memCheckRefusesMalformedRunSpecsBeforeCreatingItsDirectory() {
+        String[][] cases = {
+                {"sparsegpt,28672x8192", "expected METHOD,ROWSxCOLS,XMX"},
+                {"sparsegpt,28672by8192,4g", "shape '28672by8192' is not ROWSxCOLS"},
+                {"sparsegpt,0x8192,4g", "must be positive"},
+                {"armor,64x64,lots", "heap 'lots' is not a size"},
+                {"armor,64x64,16m", "below 64 MiB"},
+                {"bogus,64x64,1g", "bogus"},
+        };
+        for (String[] c : cases) {
+            Path scratch = dir.resolve("mem");
+            CliAndCalibrationTest.Run run = CliAndCalibrationTest.cli("mem-check", "--dir", scratch.toString(), "--run", c[0]);
+            assertEquals(1, run.code, c[0] + ": " + run.err);
+            assertTrue(run.err.contains(c[1]), c[0] + " -> " + run.err);
+            assertFalse(Files.exists(scratch), "nothing written for " + c[0]);
+        }
+    }
+
+    @Test
+    void benchRefusesBadIterationCapsAndUnknownMethodsBeforeGeneratingTheModel() {
+        String[][] cases = {
+                {"--vq-iters", "0", "--vq-iters 0 must be >= 1"},
+                {"--armor-iters", "-1", "--armor-iters -1 must be >= 1"},
+                {"--methods", "nowag-p,bogus", "bogus"},
+        };
+        for (String[] c : cases) {
+            Path scratch = dir.resolve("bench");
+            CliAndCalibrationTest.Run run = CliAndCalibrationTest.cli("bench", "--dir", scratch.toString(), c[0], c[1]);
+            assertEquals(1, run.code, String.join(" ", c) + ": " + run.err);
+            assertTrue(run.err.contains(c[2]), String.join(" ", c) + " -> " + run.err);
+            assertFalse(Files.exists(scratch), "nothing written for " + String.join(" ", c));
+        }
+    }
+}
