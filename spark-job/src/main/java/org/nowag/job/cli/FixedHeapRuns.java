@@ -2,7 +2,6 @@ package org.nowag.job.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,10 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.nowag.io.safetensors.DType;
-import org.nowag.io.safetensors.FloatCodec;
-import org.nowag.io.safetensors.SafetensorsWriter;
 import org.nowag.io.safetensors.TensorInfo;
-import org.nowag.io.safetensors.TensorSpec;
 import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.bench.MemoryProbe;
 import org.nowag.job.bench.SyntheticGram;
@@ -169,7 +165,7 @@ final class FixedHeapRuns {
                         String.valueOf(org.nowag.kernels.armor.ArmorConfig.DEFAULT_BLOCK_SIZE))));
             case NOWAG_VQ: {
                 int dim = Integer.parseInt(valueOf(extra, "--vq-dim", "6"));
-                boolean blocks = extra.contains("--vq-row-blocks") || 4L * info.numel() > CompressOptionsDefaults.BLOCK_BYTES;
+                boolean blocks = extra.contains("--vq-row-blocks") || 4L * info.numel() > org.nowag.job.api.CompressOptions.DEFAULT_BLOCK_BYTES;
                 return blocks ? MemoryEstimate.vqRowBlockBytes(info, dim, VqConfig.DEFAULT_BLOCK_SUBVECTORS)
                         : MemoryEstimate.vqTaskBytes(info, dim);
             }
@@ -181,10 +177,6 @@ final class FixedHeapRuns {
     private static String valueOf(List<String> args, String option, String otherwise) {
         int i = args.indexOf(option);
         return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : otherwise;
-    }
-
-    private static final class CompressOptionsDefaults {
-        static final long BLOCK_BYTES = org.nowag.job.api.CompressOptions.DEFAULT_BLOCK_BYTES;
     }
 
     /** A model directory with one BF16 matrix of N(0, 0.02^2) weights (reused when present). */

@@ -13,7 +13,6 @@ import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.api.Compressor;
 import org.nowag.job.bench.ExecutorProof;
 import org.nowag.job.bench.Llama70bLayout;
-import org.nowag.job.plan.MemoryEstimate;
 import org.nowag.job.plan.RowBlock;
 import org.nowag.job.plan.TargetTensor;
 import org.nowag.kernels.prune.SparsityPattern;
