@@ -40,7 +40,7 @@ class PlainLoopMatchesSparkTest {
         Path plainOut = tmp.resolve("plain");
         PlainLoop.Result r;
         try (HeapWatch heap = HeapWatch.start()) {
-            r = PlainLoop.run(targets, opts, new org.apache.hadoop.fs.Path(plainOut.toUri()), conf, 2);
+            r = PlainLoop.run(targets, new org.apache.hadoop.fs.Path(plainOut.toUri()), conf, 2);
             heap.close();
             assertTrue(heap.peakBytes() > 0 && heap.liveAfterGcBytes() > 0, "heap figures recorded");
         }

@@ -94,6 +94,50 @@ public final class AtomicFiles {
         return true;
     }
 
+    /**
+     * Creates path holding content if, and only if, no file or object of that name exists, as one atomic step: of
+     * several callers racing for the same name exactly one gets true. The store decides how: the local file system
+     * by the operating system's exclusive create (O_EXCL), HDFS by the NameNode's create without overwrite, S3 by a
+     * conditional PUT (If-None-Match: *, S3A's {@code fs.option.create.conditional.overwrite}), which S3 and
+     * S3-compatible stores answer atomically. Returns false when the name was taken.
+     */
+    public static boolean createExclusive(FileSystem fs, Path path, byte[] content) throws IOException {
+        Path qualified = fs.makeQualified(path);
+        if ("file".equals(qualified.toUri().getScheme())) {
+            java.nio.file.Path local = java.nio.file.Paths.get(qualified.toUri());
+            java.nio.file.Files.createDirectories(local.getParent());
+            try {
+                java.nio.file.Files.write(local, content, java.nio.file.StandardOpenOption.CREATE_NEW,
+                        java.nio.file.StandardOpenOption.WRITE);
+                return true;
+            } catch (java.nio.file.FileAlreadyExistsException taken) {
+                return false;
+            }
+        }
+        try {
+            FSDataOutputStream out;
+            if (writesDirectly(fs, qualified)) {
+                org.apache.hadoop.fs.FSDataOutputStreamBuilder<?, ?> b = fs.createFile(qualified);
+                b.overwrite(false);
+                b.must(org.apache.hadoop.fs.Options.CreateFileOptionKeys.FS_OPTION_CREATE_CONDITIONAL_OVERWRITE, true);
+                out = b.build();
+            } else {
+                out = fs.create(qualified, false);
+            }
+            try (FSDataOutputStream o = out) {
+                o.write(content);
+            }
+            return true;
+        } catch (org.apache.hadoop.fs.FileAlreadyExistsException taken) {
+            return false;
+        } catch (IOException e) {
+            // S3A reports a failed If-None-Match (HTTP 412) as a changed-file or precondition error at close().
+            String m = String.valueOf(e.getMessage());
+            if (m.contains("412") || m.contains("PreconditionFailed") || m.contains("precondition")) return false;
+            throw e;
+        }
+    }
+
     /** Deletes the temp file; a failure to delete is attached to the original failure rather than hiding it. */
     private static void deleteTemp(FileSystem fs, Path temp, Throwable original) throws IOException {
         try {

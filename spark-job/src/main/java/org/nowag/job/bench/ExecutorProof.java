@@ -9,11 +9,14 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.nowag.job.api.CompressOptions;
-import org.nowag.job.api.WholeMatrixThresholds;
-import org.nowag.job.exec.ColumnStatsTask;
-import org.nowag.job.exec.PruneTask;
-import org.nowag.job.exec.ScoreHistogramTask;
-import org.nowag.job.plan.MemoryEstimate;
+import org.nowag.job.method.TensorWork;
+import org.nowag.job.method.prune.ColumnStatsTask;
+import org.nowag.job.method.prune.PruneParams;
+import org.nowag.job.method.prune.PrunePrepared;
+import org.nowag.job.method.prune.PruningPlugin;
+import org.nowag.job.method.prune.ScoreHistogramTask;
+import org.nowag.job.method.prune.WholeMatrixThresholds;
+import org.nowag.kernels.prune.PruneMethod;
 import org.nowag.job.plan.RowBlock;
 import org.nowag.job.plan.TargetTensor;
 import org.nowag.kernels.norm.NoWagNormalizer;
@@ -36,11 +39,11 @@ public final class ExecutorProof {
 
     /** The methods whose tasks this runs: the row-block pruning methods. */
     public static boolean runs(org.nowag.job.api.CompressionMethod method) {
-        return method == org.nowag.job.api.CompressionMethod.NOWAG_P || method == org.nowag.job.api.CompressionMethod.WANDA
-                || method == org.nowag.job.api.CompressionMethod.MAGNITUDE;
+        return method.plugin() instanceof PruningPlugin;
     }
 
     public static Result run(List<TargetTensor> tensors, CompressOptions opts, Path partsDir, Configuration conf) throws IOException {
+        PruneMethod kernel = ((PruneParams) tensors.get(0).params).kernel;
         resetPeaks();
         long start = System.nanoTime();
         Result r = new Result();
@@ -63,14 +66,14 @@ public final class ExecutorProof {
                 long k = pattern.keptPerGroup(t.info.numel());
                 long[] high = new long[BlockedThreshold.HIGH_BINS];
                 for (RowBlock b : t.blocks) {
-                    BlockedThreshold.add(high, new ScoreHistogramTask(b, opts.method().pruneMethod(), colNorms, null, -1).run(conf));
+                    BlockedThreshold.add(high, new ScoreHistogramTask(b, kernel, colNorms, null, -1).run(conf));
                     r.tasks++;
                 }
                 BlockedThreshold.Cut cut = BlockedThreshold.cut(high, k);
                 long[] low = new long[BlockedThreshold.LOW_BINS];
                 List<long[]> perBlock = new ArrayList<>();
                 for (RowBlock b : t.blocks) {
-                    long[] h = new ScoreHistogramTask(b, opts.method().pruneMethod(), colNorms, null, cut.bin).run(conf);
+                    long[] h = new ScoreHistogramTask(b, kernel, colNorms, null, cut.bin).run(conf);
                     perBlock.add(h);
                     BlockedThreshold.add(low, h.clone());
                     r.tasks++;
@@ -81,15 +84,11 @@ public final class ExecutorProof {
                 quotas = WholeMatrixThresholds.quotas(equal, th.equalToKeep);
                 key = th.key;
             }
-            for (RowBlock b : t.blocks) {
-                String part = new Path(partsDir, t.name() + "-" + b.blockIndex + ".safetensors").toString();
-                PruneTask task = new PruneTask(b, opts.method(), pattern, colNorms, null, part);
-                if (quotas != null) task = task.withThreshold(key, quotas[b.blockIndex]);
-                task.run(conf);
-                new Path(part).getFileSystem(conf).delete(new Path(part), false);
-                r.tasks++;
-                r.largestEstimate = Math.max(r.largestEstimate, MemoryEstimate.pruneTaskBytes(t.info, b.rowCount));
-            }
+            // The shard task runs the tensor's blocks one after another: the largest block is what one task holds.
+            PrunePrepared prepared = colNorms == null ? null : new PrunePrepared(colNorms, quotas != null, key, quotas);
+            t.method.write(new TensorWork(t, null, prepared), conf, new DiscardingOutput());
+            r.tasks += t.blocks.size();
+            r.largestEstimate = Math.max(r.largestEstimate, t.method.taskBytes(t));
         }
         r.seconds = (System.nanoTime() - start) / 1e9;
         r.peakHeapBytes = peakHeap();

@@ -6,9 +6,12 @@ import org.apache.hadoop.fs.Path;
 import org.nowag.io.safetensors.SafetensorsFile;
 import org.nowag.io.safetensors.TensorInfo;
 import org.nowag.job.api.CompressionMethod;
-import org.nowag.job.exec.ColumnStatsTask;
-import org.nowag.job.exec.PruneTask;
-import org.nowag.job.exec.VqTask;
+import org.nowag.job.api.CompressOptions;
+import org.nowag.job.method.MethodPlugin;
+import org.nowag.job.method.PlanContext;
+import org.nowag.job.method.TensorWork;
+import org.nowag.job.method.prune.ColumnStatsTask;
+import org.nowag.job.plan.TargetTensor;
 import org.nowag.job.plan.RowBlock;
 import org.nowag.kernels.prune.SparsityPattern;
 import org.nowag.kernels.vq.VqConfig;
@@ -38,23 +41,27 @@ public final class MemoryProbe {
                     .orElseThrow(() -> new IllegalArgumentException("no tensor " + args[1] + " in " + shard));
         }
         RowBlock block = new RowBlock(shard.toString(), info, 0, Math.toIntExact(info.rows()), 0, 1);
-        Path part = new Path(shard.getParent(), "probe-part-" + ProcessHandle.current().pid() + ".safetensors");
         String step = args[2];
         try (HeapWatch heap = HeapWatch.start()) {
             if (step.equals("colnorms")) {
                 new ColumnStatsTask(block).run(conf);
-            } else if (step.startsWith("vq:")) {
-                String[] p = step.split(":");
-                VqConfig config = VqConfig.ofBits(Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3]), 0L);
-                new VqTask(block, config, null, part.toString()).run(conf);
             } else {
-                new PruneTask(block, CompressionMethod.parse(step), SparsityPattern.parse(args[3]), null, null,
-                        part.toString()).run(conf);
+                CompressOptions rule = new CompressOptions().model(shard.getParent().toString()).out("unused");
+                if (step.startsWith("vq:")) {
+                    String[] p = step.split(":");
+                    rule.method(CompressionMethod.NOWAG_VQ).vq(VqConfig.ofBits(Integer.parseInt(p[1]),
+                            Integer.parseInt(p[2]), Integer.parseInt(p[3]), 0L));
+                } else {
+                    rule.method(CompressionMethod.parse(step)).pattern(SparsityPattern.parse(args[3]));
+                }
+                // One task of the method on the whole tensor (its output counted, not written).
+                MethodPlugin method = rule.method().plugin();
+                PlanContext ctx = new PlanContext(conf, null, null, Long.MAX_VALUE);
+                TargetTensor t = method.plan(info, shard.toString(), method.params(rule, ctx), ctx);
+                method.write(new TensorWork(t, null, null), conf, new DiscardingOutput());
             }
             heap.close();
             System.out.printf("ok peak=%d live=%d%n", heap.peakBytes(), heap.liveAfterGcBytes());
-        } finally {
-            fs.delete(part, false);
         }
     }
 

@@ -13,12 +13,11 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.nowag.io.safetensors.FloatCodec;
 import org.nowag.io.safetensors.SafetensorsFile;
-import org.nowag.job.api.CompressOptions;
+import org.nowag.job.method.prune.PruneParams;
 import org.nowag.job.plan.TargetTensor;
 import org.nowag.kernels.norm.NoWagNormalizer;
 import org.nowag.kernels.prune.PruneResult;
 import org.nowag.kernels.prune.Pruner;
-import org.nowag.kernels.prune.SparsityPattern;
 
 /**
  * The same kernels as a compress run, without Spark: every target tensor of the plan read whole, its column norms,
@@ -37,11 +36,9 @@ public final class PlainLoop {
 
     private PlainLoop() {}
 
-    public static Result run(List<TargetTensor> targets, CompressOptions opts, Path outDir, Configuration conf,
-                             int threads) throws Exception {
+    public static Result run(List<TargetTensor> targets, Path outDir, Configuration conf, int threads) throws Exception {
         FileSystem outFs = outDir.getFileSystem(conf);
         outFs.mkdirs(outDir);
-        SparsityPattern pattern = opts.pattern();
         AtomicLong kernelNanos = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         long start = System.nanoTime();
@@ -49,7 +46,7 @@ public final class PlainLoop {
             List<Future<?>> done = new ArrayList<>();
             for (TargetTensor t : targets) {
                 done.add(pool.submit(() -> {
-                    one(t, opts, pattern, new Path(outDir, t.name() + ".bin"), conf, kernelNanos);
+                    one(t, new Path(outDir, t.name() + ".bin"), conf, kernelNanos);
                     return null;
                 }));
             }
@@ -64,8 +61,8 @@ public final class PlainLoop {
         return r;
     }
 
-    private static void one(TargetTensor t, CompressOptions opts, SparsityPattern pattern, Path out,
-                            Configuration conf, AtomicLong kernelNanos) throws IOException {
+    private static void one(TargetTensor t, Path out, Configuration conf, AtomicLong kernelNanos) throws IOException {
+        PruneParams params = (PruneParams) t.params;
         int rows = Math.toIntExact(t.info.rows());
         int cols = Math.toIntExact(t.info.cols());
         Path shard = new Path(t.shardPath);
@@ -77,7 +74,7 @@ public final class PlainLoop {
         double[] sums = new double[cols];
         NoWagNormalizer.accumulateColumnSumSquares(w, rows, cols, sums);
         float[] colNorms = NoWagNormalizer.columnNorms(sums);
-        PruneResult pruned = Pruner.prune(opts.method().pruneMethod(), pattern, w, rows, cols, colNorms, null);
+        PruneResult pruned = Pruner.prune(params.kernel, params.pattern, w, rows, cols, colNorms, null);
         w = null; // let the input go before the output bytes are allocated
         byte[] bytes = new byte[Math.toIntExact((long) rows * cols * t.info.dtype().bytes())];
         FloatCodec.encode(pruned.pruned, 0, t.info.dtype(), bytes, 0, rows * cols);

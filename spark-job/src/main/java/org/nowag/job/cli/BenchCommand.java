@@ -100,7 +100,7 @@ final class BenchCommand implements Callable<Integer> {
                         .method(method);
                 Path plainOut = new Path(root, "plain-" + m);
                 heap = HeapWatch.start();
-                PlainLoop.Result plain = PlainLoop.run(Compressor.plan(opts, conf).plan.targets, opts, plainOut, conf, threads);
+                PlainLoop.Result plain = PlainLoop.run(Compressor.plan(opts, conf).plan.targets, plainOut, conf, threads);
                 heap.close();
                 fs.delete(plainOut, true);
                 plainRows.add(new String[]{m, fmt(s), fmt(plain.seconds), fmt(s / plain.seconds),

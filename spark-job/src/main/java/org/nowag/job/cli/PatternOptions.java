@@ -22,7 +22,7 @@ final class PatternOptions {
         }
         SparsityPattern.Group g;
         if (group == null) {
-            g = method.pruneMethod() == null ? SparsityPattern.Group.MATRIX : method.pruneMethod().defaultGroup();
+            g = method.plugin().defaultPattern().group();
         } else {
             try {
                 g = SparsityPattern.Group.valueOf(group.trim().toUpperCase(Locale.ROOT));

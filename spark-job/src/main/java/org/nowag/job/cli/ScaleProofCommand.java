@@ -11,6 +11,7 @@ import org.apache.hadoop.fs.Path;
 import org.nowag.job.api.CompressOptions;
 import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.api.Compressor;
+import org.nowag.job.run.CompressionRun;
 import org.nowag.job.bench.ExecutorProof;
 import org.nowag.job.bench.Llama70bLayout;
 import org.nowag.job.plan.RowBlock;
@@ -57,12 +58,10 @@ final class ScaleProofCommand implements Callable<Integer> {
         for (CompressOptions opts : configurations(model, stats.toUri().toString())) {
             System.gc();
             long before = usedHeap();
-            Compressor.PlannedRun run = Compressor.plan(opts, conf);
+            CompressionRun.Planned run = Compressor.plan(opts, conf);
             long driver = Math.max(0, usedHeap() - before);
             long largest = 0;
-            for (TargetTensor t : run.plan.targets) {
-                for (RowBlock b : t.blocks) largest = Math.max(largest, TaskMemory.bytes(opts.method(), t, b));
-            }
+            for (TargetTensor t : run.plan.targets) largest = Math.max(largest, t.method.taskBytes(t));
             int tasks = run.plan.blockCount();
             if (planOnly || !ExecutorProof.runs(opts.method())) {
                 // One task per matrix (or VQ's own row blocks): checked at full size by `mem-check --run` instead.

@@ -13,44 +13,38 @@ public final class SparkContexts {
 
     private SparkContexts() {}
 
-    /** Classes that travel between driver and executors (plain classes: Spark's Kryo 4 cannot serialize records). */
-    public static final String KRYO_CLASSES = String.join(",",
-            "org.nowag.job.plan.RowBlock",
-            "org.nowag.job.exec.PruneTask",
-            "org.nowag.job.exec.PartSummary",
-            "org.nowag.job.exec.ColumnStatsTask",
-            "org.nowag.job.exec.ShardWriteTask",
-            "org.nowag.job.exec.ShardSource",
-            "org.nowag.job.exec.ScoreHistogramTask",
-            "org.nowag.kernels.prune.BlockedThreshold$Cut",
-            "org.nowag.kernels.prune.BlockedThreshold$Threshold",
-            "org.nowag.job.exec.DigestTask",
-            "org.nowag.job.exec.ArrowPartsTask",
-            "org.nowag.io.fs.FileDigest",
-            "org.nowag.io.safetensors.TensorInfo",
-            "org.nowag.io.safetensors.TensorSpec",
-            "org.nowag.io.safetensors.DType",
-            "org.nowag.kernels.prune.SparsityPattern",
-            "org.nowag.kernels.prune.SparsityPattern$Group",
-            "org.nowag.kernels.prune.PruneMethod",
-            "org.nowag.kernels.vq.VqConfig",
-            "org.nowag.job.exec.VqTask",
-            "org.nowag.job.exec.VqPartSummary",
-            "org.nowag.kernels.armor.ArmorConfig",
-            "org.nowag.job.exec.ArmorTask",
-            "org.nowag.job.exec.ArmorPartSummary",
-            "org.nowag.job.exec.VqBlockTask",
-            "org.nowag.job.exec.VqBlockTask$Prepared",
-            "org.nowag.job.exec.VqBlockTask$Finished",
-            "org.nowag.kernels.vq.VqGeometry",
-            "org.nowag.kernels.vq.BlockedKMeans$Partial",
-            "org.nowag.job.exec.DecompressShardTask",
-            "org.nowag.job.calib.CalibrationTask",
-            "org.nowag.kernels.model.StatisticsCollector",
-            "org.nowag.kernels.model.GramAccumulator",
-            "org.nowag.kernels.model.Perplexity",
-            "org.nowag.job.eval.EvalTask",
-            "org.nowag.job.eval.EvalResult");
+    /**
+     * Classes that travel between driver and executors (plain classes: Spark's Kryo 4 cannot serialize records): the
+     * run's own, then each compression method's ({@link org.nowag.job.method.MethodPlugin#kryoClasses}).
+     */
+    public static final String KRYO_CLASSES = kryoClasses();
+
+    private static String kryoClasses() {
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(java.util.List.of(
+                "org.nowag.job.plan.RowBlock",
+                "org.nowag.job.plan.TargetTensor",
+                "org.nowag.job.method.TensorWork",
+                "org.nowag.job.exec.ShardTask",
+                "org.nowag.job.exec.ShardTask$Entry",
+                "org.nowag.job.commit.ShardRecord",
+                "org.nowag.job.api.TensorReport",
+                "org.nowag.io.fs.FileDigest",
+                "org.nowag.io.safetensors.TensorInfo",
+                "org.nowag.io.safetensors.TensorSpec",
+                "org.nowag.io.safetensors.DType",
+                "org.nowag.job.exec.DecompressShardTask",
+                "org.nowag.job.calib.CalibrationTask",
+                "org.nowag.kernels.model.StatisticsCollector",
+                "org.nowag.kernels.model.GramAccumulator",
+                "org.nowag.kernels.model.Perplexity",
+                "org.nowag.job.eval.EvalTask",
+                "org.nowag.job.eval.EvalResult"));
+        for (org.nowag.job.api.CompressionMethod m : org.nowag.job.api.CompressionMethod.values()) {
+            names.add(m.plugin().getClass().getName());
+            for (Class<?> c : m.plugin().kryoClasses()) names.add(c.getName());
+        }
+        return String.join(",", names);
+    }
 
     /**
      * @param master explicit master, or null: keep the one spark-submit set (spark.master), else local[*].

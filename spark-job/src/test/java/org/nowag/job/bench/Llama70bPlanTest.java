@@ -34,7 +34,7 @@ class Llama70bPlanTest {
 
         CompressOptions opts = new CompressOptions().model(dir.toUri().toString()).out("unused")
                 .method(CompressionMethod.SPARSEGPT).pattern(SparsityPattern.nOfM(2, 4)).calibration(stats.toUri().toString());
-        Compressor.PlannedRun run = Compressor.plan(opts, new Configuration());
+        var run = Compressor.plan(opts, new Configuration());
         assertEquals(560, run.plan.targets.size(), "7 linear weights in each of 80 layers");
         long largest = 0;
         for (TargetTensor t : run.plan.targets) largest = Math.max(largest, MemoryEstimate.sparseGptTaskBytes(t.info));

@@ -1,4 +1,4 @@
-package org.nowag.job.exec;
+package org.nowag.job.method.prune;
 
 import java.io.IOException;
 import java.io.Serializable;

@@ -1,4 +1,4 @@
-package org.nowag.job.api;
+package org.nowag.job.method.vq;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -11,8 +11,9 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.nowag.job.exec.VqBlockTask;
-import org.nowag.job.exec.VqPartSummary;
-import org.nowag.job.exec.VqTask;
+import org.nowag.job.api.TensorReport;
+import org.nowag.job.method.NonFiniteWeights;
+import org.nowag.job.plan.TargetTensor;
 import org.nowag.job.spark.HadoopConfBytes;
 import org.nowag.kernels.vq.BlockedKMeans;
 import org.nowag.kernels.vq.KMeansResult;
@@ -20,6 +21,7 @@ import org.nowag.kernels.vq.NoWagVq;
 import org.nowag.kernels.vq.VqBlockSums;
 import org.nowag.kernels.vq.VqConfig;
 import org.nowag.kernels.vq.VqGeometry;
+import org.nowag.kernels.vq.VqResult;
 import org.nowag.kernels.vq.WeightedKMeans;
 
 /**
@@ -28,7 +30,7 @@ import org.nowag.kernels.vq.WeightedKMeans;
  * column sums -> c; row norms, W_bar sums and the k-means++ sample -> r, padding value, init on the driver; then per
  * iteration assignment + partial sums on executors and the centroid update on the driver; last, codes and losses.
  * Every sum is taken per block and added in block order, exactly as {@link NoWagVq#quantize} does, so the part it
- * writes is byte-identical to the one-task path's for the same configuration.
+ * stages is byte-identical to the one-task path's for the same configuration.
  */
 final class RowBlockVq {
     private final JavaSparkContext spark;
@@ -41,19 +43,24 @@ final class RowBlockVq {
         this.log = log;
     }
 
-    VqPartSummary run(VqTask task, Path scratch) throws IOException {
+    /**
+     * Quantizes t over row blocks and writes the result (its four VQ tensors and its report) to result, temp then
+     * rename, for the shard task to copy; intermediate codes live in scratch. Throws {@link NonFiniteWeights} when
+     * a block holds NaN or infinite weights.
+     */
+    TensorReport run(TargetTensor target, VqConfig cfg, float[] activations, Path scratch, Path resultPath)
+            throws IOException {
         long start = System.nanoTime();
-        String name = task.block.tensor.name();
-        VqConfig cfg = task.config;
-        org.nowag.kernels.Checks.activationDiagonal(task.activations, task.block.cols());
-        VqGeometry geo = VqGeometry.of(task.block.rowCount, task.block.cols(), cfg);
+        String name = target.name();
+        org.nowag.kernels.Checks.activationDiagonal(activations, Math.toIntExact(target.info.cols()));
+        VqGeometry geo = VqGeometry.of(Math.toIntExact(target.info.rows()), Math.toIntExact(target.info.cols()), cfg);
         Configuration hadoop = spark.hadoopConfiguration();
         FileSystem scratchFs = scratch.getFileSystem(hadoop);
         scratchFs.delete(scratch, true);  // codes of an interrupted earlier attempt at this matrix
         scratchFs.mkdirs(scratch);
         List<VqBlockTask> blocks = new ArrayList<>();
         for (int b = 0; b < geo.blockCount; b++) {
-            blocks.add(new VqBlockTask(task.block.shardPath, name, b, geo, cfg, task.activations, scratch.toString()));
+            blocks.add(new VqBlockTask(target.shardPath, name, b, geo, cfg, activations, scratch.toString()));
         }
         log.accept(String.format("nowag-vq %s: k-means over %d row blocks of up to %d rows on executors", name,
                 geo.blockCount, geo.blockRows));
@@ -64,6 +71,9 @@ final class RowBlockVq {
             double[] colSumSquares = new double[geo.cols];
             for (double[] part : rdd.map(t -> t.columnSumSquares(HadoopConfBytes.fromBytes(confBytes.value()))).collect()) {
                 VqBlockSums.addInto(colSumSquares, part);
+            }
+            for (double v : colSumSquares) {
+                if (!Double.isFinite(v)) throw new NonFiniteWeights(name, "a row block holds NaN or infinite weights");
             }
             float[] c = NoWagVq.columnNorms(colSumSquares, cfg);
 
@@ -94,7 +104,7 @@ final class RowBlockVq {
                 o += part.length;
             }
             fillPadding(sampleData, sample, geo, pad);
-            float[] init = WeightedKMeans.kMeansPlusPlus(sampleData, geo.dim, geo.paddedWeights(task.activations),
+            float[] init = WeightedKMeans.kMeansPlusPlus(sampleData, geo.dim, geo.paddedWeights(activations),
                     geo.groups, sample, k, cfg.seed);
 
             BlockedKMeans km = new BlockedKMeans(init, k, geo.dim, cfg.maxIterations);
@@ -124,12 +134,14 @@ final class RowBlockVq {
                 dataAware += f.dataAwareLoss;
             }
             KMeansResult result = km.result(codes, kmLoss);
-            VqPartSummary s = VqTask.writePart(hadoop, name, NoWagVq.assemble(geo, codes, stored, r, c, cfg.halfStorage,
-                    result, proxy, energy, dataAware), task.partPath, start);
+            VqResult vq = NoWagVq.assemble(geo, codes, stored, r, c, cfg.halfStorage, result, proxy, energy, dataAware);
+            TensorReport report = VqPlugin.report(target, vq, (System.nanoTime() - start) / 1e9);
+            VqPlugin.writeStaged(hadoop, resultPath, name, vq, report);
             log.accept(String.format("nowag-vq %s: %d iterations%s over %d row blocks, %.1f s", name,
-                    result.iterations, result.converged ? " (converged)" : "", geo.blockCount, s.seconds));
-            return s;
+                    vq.kMeans.iterations, vq.kMeans.converged ? " (converged)" : "", geo.blockCount, report.seconds));
+            return report;
         } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("tensor ")) throw e;
             throw new IllegalArgumentException("tensor " + name + ": " + e.getMessage(), e);
         } finally {
             spark.setJobDescription(null);

@@ -1,4 +1,4 @@
-package org.nowag.job.api;
+package org.nowag.job.method.prune;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,7 +8,6 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
-import org.nowag.job.exec.ScoreHistogramTask;
 import org.nowag.job.plan.RowBlock;
 import org.nowag.job.plan.TargetTensor;
 import org.nowag.job.spark.HadoopConfBytes;

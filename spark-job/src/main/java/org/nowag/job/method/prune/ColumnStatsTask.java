@@ -1,4 +1,4 @@
-package org.nowag.job.exec;
+package org.nowag.job.method.prune;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -25,7 +25,9 @@ public final class ColumnStatsTask implements Serializable {
             w = in.readRowsAsFloat(block.tensor.name(), block.rowStart, block.rowCount);
         }
         double[] sums = new double[block.cols()];
-        if (PruneTask.firstNonFinite(w) >= 0) {
+        boolean finite = true;
+        for (float v : w) finite &= Float.isFinite(v);
+        if (!finite) {
             // Not the kernel's error to raise: the driver names the tensor and decides (refuse or --skip-nonfinite).
             java.util.Arrays.fill(sums, Double.NaN);
             return sums;
