@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nowag.job.api.CompressOptions;
 import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.api.Compressor;
-import org.nowag.job.bench.HeapWatch;
-import org.nowag.job.bench.PlainLoop;
+import org.nowag.tools.measure.HeapWatch;
+import org.nowag.tools.measure.PlainLoop;
 import org.nowag.job.plan.TargetTensor;
 
 /**

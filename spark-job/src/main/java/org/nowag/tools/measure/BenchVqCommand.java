@@ -1,8 +1,7 @@
-package org.nowag.job.cli;
+package org.nowag.tools.measure;
 
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.nowag.job.bench.VqBench;
 import org.nowag.kernels.vq.VqConfig;
 import org.nowag.kernels.vq.VqResult;
 import picocli.CommandLine.Command;
@@ -12,7 +11,7 @@ import picocli.CommandLine.Option;
         description = "Benchmark NoWag-VQ: the assignment step's GFLOP/s against ND4J's GEMM peak measured in the same run, "
                 + "and whole-matrix times (a benchmark, not a test: nothing asserts on time).",
         footer = {"", "Example:", "  java -jar spark-job/target/nowag-spark.jar bench-vq --iters 100"})
-final class BenchVqCommand implements Callable<Integer> {
+public final class BenchVqCommand implements Callable<Integer> {
     @Option(names = "--shapes", defaultValue = "4096x4096,11008x4096", split = ",", description = "Matrices [d_out x d_in]. Default: ${DEFAULT-VALUE}.")
     List<String> shapes;
 

@@ -1,4 +1,4 @@
-package org.nowag.job.cli;
+package org.nowag.tools.measure;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -11,10 +11,7 @@ import org.nowag.job.api.CompressOptions;
 import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.api.CompressionReport;
 import org.nowag.job.api.Compressor;
-import org.nowag.job.bench.HeapWatch;
-import org.nowag.job.bench.IoFloor;
-import org.nowag.job.bench.PlainLoop;
-import org.nowag.job.bench.SyntheticLlama;
+import org.nowag.job.cli.Log;
 import org.nowag.job.progress.Progress;
 import org.nowag.job.spark.SparkContexts;
 import picocli.CommandLine.Command;
@@ -24,7 +21,7 @@ import picocli.CommandLine.Option;
         description = "Benchmark the pruning methods on a generated Llama-shaped BF16 model, as ratios to the I/O floor "
                 + "measured in the same run (a benchmark, not a test: nothing here asserts on time).",
         footer = {"", "Example:", "  java -jar spark-job/target/nowag-spark.jar bench --size-gb 1 --dir /tmp/nowag-bench"})
-final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = "nowag-bench", description = "Scratch directory (about 3x the model size). Default: ${DEFAULT-VALUE}.")
     String dir;
 
@@ -94,7 +91,7 @@ final class BenchCommand implements Callable<Integer> {
                 heap.close();
                 rows.add(new String[]{m + " (" + describe(method) + ")", fmt(s), fmt(s / floor), fmt(s / pipeline),
                         mib(heap.peakBytes()), mib(heap.liveAfterGcBytes())});
-                if (!org.nowag.job.bench.ExecutorProof.runs(method)) continue;  // PlainLoop runs the row-block pruning path
+                if (!ExecutorProof.runs(method)) continue;  // PlainLoop runs the row-block pruning path
                 // The same kernels on the same tensors in a plain Java loop, no Spark: what Spark and the commit add.
                 CompressOptions opts = new CompressOptions().model(model.toString()).out(new Path(root, "unused").toString())
                         .method(method);
@@ -145,7 +142,7 @@ final class BenchCommand implements Callable<Integer> {
                         }
                     }
                     long t0 = System.nanoTime();
-                    org.nowag.job.bench.SyntheticGram.write(fs, stats, weights, 5);
+                    SyntheticGram.write(fs, stats, weights, 5);
                     Log.info(String.format("sparsegpt: wrote X^T X of %d weights in %.1f s (not timed below)",
                             weights.size(), secs(t0)));
                 }

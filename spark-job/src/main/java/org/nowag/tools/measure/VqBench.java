@@ -1,4 +1,4 @@
-package org.nowag.job.bench;
+package org.nowag.tools.measure;
 
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;

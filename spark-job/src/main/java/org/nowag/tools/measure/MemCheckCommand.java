@@ -1,4 +1,4 @@
-package org.nowag.job.cli;
+package org.nowag.tools.measure;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +15,7 @@ import org.nowag.io.safetensors.DType;
 import org.nowag.io.safetensors.FloatCodec;
 import org.nowag.io.safetensors.SafetensorsWriter;
 import org.nowag.io.safetensors.TensorSpec;
-import org.nowag.job.bench.MemoryProbe;
+import org.nowag.job.cli.Log;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
         description = "Smallest -Xmx that runs one executor task on one full-size BF16 matrix, per step, found by "
                 + "bisection over child JVMs, next to the README's memory formula (a measurement, not a test).",
         footer = {"", "Example:", "  java -jar spark-job/target/nowag-spark.jar mem-check --dir /tmp/nowag-mem"})
-final class MemCheckCommand implements Callable<Integer> {
+public final class MemCheckCommand implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = "nowag-mem", description = "Scratch directory. Default: ${DEFAULT-VALUE}.")
     String dir;
 

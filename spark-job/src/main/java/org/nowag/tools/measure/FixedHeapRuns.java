@@ -1,4 +1,4 @@
-package org.nowag.job.cli;
+package org.nowag.tools.measure;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,8 +15,7 @@ import java.util.stream.Stream;
 import org.nowag.io.safetensors.DType;
 import org.nowag.io.safetensors.TensorInfo;
 import org.nowag.job.api.CompressionMethod;
-import org.nowag.job.bench.MemoryProbe;
-import org.nowag.job.bench.SyntheticGram;
+import org.nowag.job.cli.Log;
 import org.nowag.job.plan.MemoryEstimate;
 import org.nowag.kernels.vq.VqConfig;
 

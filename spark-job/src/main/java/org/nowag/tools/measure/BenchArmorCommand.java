@@ -1,4 +1,4 @@
-package org.nowag.job.cli;
+package org.nowag.tools.measure;
 
 import java.util.List;
 import java.util.Random;
@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
         description = "Benchmark the ARMOR kernel: seconds per outer iteration on random matrices with random activation "
                 + "weights (a benchmark, not a test: nothing asserts on time).",
         footer = {"", "Example:", "  java -jar spark-job/target/nowag-spark.jar bench-armor --shapes 4096x4096 --iters 2"})
-final class BenchArmorCommand implements Callable<Integer> {
+public final class BenchArmorCommand implements Callable<Integer> {
     @Option(names = "--shapes", defaultValue = "4096x4096", split = ",", description = "Matrices [d_out x d_in]. Default: ${DEFAULT-VALUE}.")
     List<String> shapes;
 

@@ -1,4 +1,4 @@
-package org.nowag.job.bench;
+package org.nowag.tools.measure;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import java.lang.management.GarbageCollectorMXBean;

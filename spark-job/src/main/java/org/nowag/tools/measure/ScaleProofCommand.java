@@ -1,4 +1,4 @@
-package org.nowag.job.cli;
+package org.nowag.tools.measure;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -11,9 +11,8 @@ import org.apache.hadoop.fs.Path;
 import org.nowag.job.api.CompressOptions;
 import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.api.Compressor;
+import org.nowag.job.cli.Log;
 import org.nowag.job.run.CompressionRun;
-import org.nowag.job.bench.ExecutorProof;
-import org.nowag.job.bench.Llama70bLayout;
 import org.nowag.job.plan.RowBlock;
 import org.nowag.job.plan.TargetTensor;
 import org.nowag.kernels.prune.SparsityPattern;
@@ -25,7 +24,7 @@ import picocli.CommandLine.Option;
                 + "method, then run layer 0's full-size matrices through the executor tasks under this JVM's heap.",
         footer = {"", "Example (the heap under test is the JVM's: JAVA_TOOL_OPTIONS=-Xmx2g proves a 2 GiB executor):",
                 "  java -jar spark-job/target/nowag-spark.jar scale-proof --dir /tmp/llama-2-70b-layout"})
-final class ScaleProofCommand implements Callable<Integer> {
+public final class ScaleProofCommand implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = "llama-2-70b-layout",
             description = "Where the sparse 70B layout is written (about 1.8 GB on disk: layer 0 is dense). Default: ${DEFAULT-VALUE}.")
     String dir;

@@ -1,4 +1,4 @@
-package org.nowag.job.bench;
+package org.nowag.tools.measure;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;

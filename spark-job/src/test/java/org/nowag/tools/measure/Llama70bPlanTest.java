@@ -1,4 +1,4 @@
-package org.nowag.job.bench;
+package org.nowag.tools.measure;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

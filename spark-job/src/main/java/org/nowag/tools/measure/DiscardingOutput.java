@@ -1,4 +1,4 @@
-package org.nowag.job.bench;
+package org.nowag.tools.measure;
 
 import java.io.OutputStream;
 import org.nowag.job.method.TensorOutput;
