@@ -1,6 +1,7 @@
 package org.nowag.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -42,12 +43,10 @@ class ConcurrentRunsTest {
         conf = Fixtures.spark().hadoopConfiguration();
     }
 
-    /** Of racers creating one name at the same moment exactly one succeeds, on local disk, HDFS and S3. */
+    /** Of racers creating one name at the same moment exactly one succeeds, on local disk and HDFS. */
     @Test
-    void anExclusiveCreateHasExactlyOneWinnerOnEveryStore() throws Exception {
-        List<String> roots = List.of(tmp.resolve("exclusive").toUri().toString(), Stores.hdfs() + "/exclusive",
-                Stores.s3(conf) + "/exclusive");
-        for (String root : roots) {
+    void anExclusiveCreateHasExactlyOneWinnerOnLocalDiskAndHdfs() throws Exception {
+        for (String root : List.of(tmp.resolve("exclusive").toUri().toString(), Stores.hdfs() + "/exclusive")) {
             for (int round = 0; round < ROUNDS; round++) {
                 org.apache.hadoop.fs.Path name = new org.apache.hadoop.fs.Path(root + "/claim-" + round);
                 FileSystem fs = name.getFileSystem(conf);
@@ -55,6 +54,25 @@ class ConcurrentRunsTest {
                         ("racer " + i).getBytes(StandardCharsets.UTF_8)));
                 assertEquals(1, won.stream().filter(w -> w).count(), root + " round " + round + ": " + won);
             }
+        }
+    }
+
+    /**
+     * On S3 the exclusive create is a conditional PUT (If-None-Match: *), which S3 answers atomically. S3Mock checks
+     * the condition but does not serialize concurrent PUTs (six curl PUTs released together: two got 200 in two of
+     * three tries), so here the test checks what S3Mock does implement: a name once created is refused to every
+     * later create, and keeps the first content.
+     */
+    @Test
+    void onS3AnExclusiveCreateOfATakenNameIsRefusedByTheConditionalPut() throws Exception {
+        org.apache.hadoop.fs.Path name = new org.apache.hadoop.fs.Path(Stores.s3(conf) + "/exclusive/claim");
+        FileSystem fs = name.getFileSystem(conf);
+        assertTrue(AtomicFiles.createExclusive(fs, name, "first".getBytes(StandardCharsets.UTF_8)));
+        for (int i = 0; i < 3; i++) {
+            assertFalse(AtomicFiles.createExclusive(fs, name, ("later " + i).getBytes(StandardCharsets.UTF_8)));
+        }
+        try (var in = fs.open(name)) {
+            assertEquals("first", new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
 

@@ -128,14 +128,26 @@ public final class AtomicFiles {
                 o.write(content);
             }
             return true;
-        } catch (org.apache.hadoop.fs.FileAlreadyExistsException taken) {
-            return false;
         } catch (IOException e) {
-            // S3A reports a failed If-None-Match (HTTP 412) as a changed-file or precondition error at close().
-            String m = String.valueOf(e.getMessage());
-            if (m.contains("412") || m.contains("PreconditionFailed") || m.contains("precondition")) return false;
+            if (taken(e)) return false;
             throw e;
         }
+    }
+
+    /**
+     * Whether a failed exclusive create means the name was taken: the file exists, or HDFS has it under
+     * construction by another writer (AlreadyBeingCreatedException, also for another thread of this JVM's client),
+     * or S3 refused the conditional PUT (HTTP 412 Precondition Failed, reported at close()).
+     */
+    private static boolean taken(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String name = t instanceof org.apache.hadoop.ipc.RemoteException r ? r.getClassName() : t.getClass().getName();
+            if (name.endsWith("FileAlreadyExistsException") || name.endsWith("AlreadyBeingCreatedException")) return true;
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("412") || m.contains("PreconditionFailed") || m.contains("Precondition Failed")) return true;
+            if (t.getCause() == t) break;
+        }
+        return false;
     }
 
     /** Deletes the temp file; a failure to delete is attached to the original failure rather than hiding it. */

@@ -45,9 +45,7 @@ final class InspectCommand implements Callable<Integer> {
         CompressionMethod m = CompressionMethod.parse(method);
         CompressOptions opts = new CompressOptions().model(model).out("unused").method(m).calibration(calibration)
                 .blockBytes((long) (blockMb * 1048576));
-        // ARMOR is always 2:4 (compress refuses anything else); the other methods take the pattern options.
-        opts.pattern(m == CompressionMethod.ARMOR && sparsity == null && pattern == null && group == null
-                ? org.nowag.kernels.prune.SparsityPattern.nOfM(2, 4) : PatternOptions.pattern(m, sparsity, pattern, group));
+        opts.pattern(PatternOptions.pattern(m, sparsity, pattern, group));
         opts.armor(org.nowag.kernels.armor.ArmorConfig.of(armorBlock, org.nowag.kernels.armor.ArmorConfig.DEFAULT_ITERATIONS, true));
         CompressionRun.Planned run = Compressor.plan(opts, new Configuration());
         long total = 0;

@@ -20,6 +20,7 @@ final class PatternOptions {
             if (group != null) throw new IllegalArgumentException("--group applies to --sparsity, not to an N:M --pattern");
             return SparsityPattern.parse(pattern);
         }
+        if (sparsity == null && group == null) return method.plugin().defaultPattern();
         SparsityPattern.Group g;
         if (group == null) {
             g = method.plugin().defaultPattern().group();

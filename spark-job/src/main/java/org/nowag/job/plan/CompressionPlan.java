@@ -13,8 +13,9 @@ import org.nowag.io.safetensors.TensorInfo;
  * the fingerprint that identifies the run.
  */
 public final class CompressionPlan {
-    /** Every input tensor, in input order. */
+    /** Every input tensor, in input order, and by name. */
     public final List<TensorInfo> inputs;
+    private final Map<String, TensorInfo> inputsByName = new LinkedHashMap<>();
     /** The tensors to compress, by name, in input order. */
     public final Map<String, TargetTensor> targetsByName;
     public final List<TargetTensor> targets;
@@ -32,6 +33,7 @@ public final class CompressionPlan {
                            List<List<String>> shardInputs, ShardLayout outputLayout, String fingerprint,
                            long largestBlockBytes) {
         this.inputs = List.copyOf(inputs);
+        for (TensorInfo t : inputs) inputsByName.put(t.name(), t);
         this.targetsByName = new LinkedHashMap<>(targets);
         this.targets = List.copyOf(targets.values());
         this.sourceShards = Map.copyOf(sourceShards);
@@ -47,4 +49,6 @@ public final class CompressionPlan {
     public int blockCount() { return targets.stream().mapToInt(t -> t.blocks.size()).sum(); }
 
     public TargetTensor target(String name) { return targetsByName.get(name); }
+
+    public TensorInfo input(String name) { return inputsByName.get(name); }
 }

@@ -271,8 +271,9 @@ public final class CompressionRun {
     }
 
     private static TensorInfo info(CompressionPlan plan, String tensor) {
-        for (TensorInfo t : plan.inputs) if (t.name().equals(tensor)) return t;
-        throw new IllegalStateException("no input tensor " + tensor);
+        TensorInfo t = plan.input(tensor);
+        if (t == null) throw new IllegalStateException("no input tensor " + tensor);
+        return t;
     }
 
     private static float[] activationsOf(Planned planned, TargetTensor t) {

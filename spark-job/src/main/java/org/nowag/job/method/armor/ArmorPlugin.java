@@ -27,6 +27,7 @@ import org.nowag.job.plan.TargetTensor;
 import org.nowag.kernels.armor.Armor;
 import org.nowag.kernels.armor.ArmorConfig;
 import org.nowag.kernels.armor.ArmorResult;
+import org.nowag.kernels.prune.SparsityPattern;
 
 /**
  * ARMOR 2:4 with block-diagonal wrappers (kernels.armor): one whole matrix per task (A's and B's blocks couple all
@@ -39,6 +40,9 @@ public final class ArmorPlugin implements MethodPlugin {
     public static final String FORMAT = "nowag-armor-v1";
 
     @Override public String name() { return "armor"; }
+
+    /** ARMOR's core is 2:4 and nothing else. */
+    @Override public SparsityPattern defaultPattern() { return SparsityPattern.nOfM(2, 4); }
 
     @Override public MethodParams params(CompressOptions rule, PlanContext ctx) { return new ArmorParams(rule.armor()); }
 
