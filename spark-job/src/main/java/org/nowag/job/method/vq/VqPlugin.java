@@ -178,13 +178,7 @@ public final class VqPlugin implements MethodPlugin {
         c.put("max_iterations", cfg.maxIterations);
         c.put("seed", cfg.seed);
         c.put("stored_float", cfg.halfStorage ? "F16" : "F32");
-        double bits = 0;
-        long weights = 0;
-        for (TensorReport t : tensors) {
-            bits += t.vq.bitsPerWeight * t.numel;
-            weights += t.numel;
-        }
-        c.put("bits_per_weight", weights == 0 ? 0.0 : bits / weights);
+        c.put("bits_per_weight", Reports.bitsPerWeight(tensors));
         c.put("bits_per_weight_counts", "codes + codebook + row norms + column norms, over every compressed weight");
     }
 
