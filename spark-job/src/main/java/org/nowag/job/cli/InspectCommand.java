@@ -71,7 +71,7 @@ final class InspectCommand implements Callable<Integer> {
         System.out.printf("%d tensors, %.3f GB; %d to compress with %s %s in %d tasks; %d output shard(s)%n",
                 run.model.tensors().size(), total / 1e9, run.plan.targets.size(), m, opts.pattern(),
                 run.plan.blockCount(), run.plan.outputLayout.shardCount());
-        System.out.printf("largest task: %.1f MiB of executor heap (%s; README \"Memory per step\")%n",
+        System.out.printf("largest task: %.1f MiB of executor heap (%s; docs/memory.md)%n",
                 maxTask / 1048576.0, TaskMemory.what(m));
         if (maxOffHeap > 0) {
             System.out.printf("plus up to %.1f MiB off the heap (ND4J's chunked GEMMs)%n", maxOffHeap / 1048576.0);
