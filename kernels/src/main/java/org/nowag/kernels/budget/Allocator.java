@@ -20,9 +20,9 @@ import java.util.Set;
  *     finds lambda*, the least lambda with C(lambda) <= B, exactly (no tolerance).</li>
  * <li><b>Land</b>: the segments of gain exactly lambda* are where the budget's last units go (just below lambda*
  *     they are all taken and C > B). Taken whole in matrix order while they fit; a fillable one that does not fit is
- *     taken in part, which meets B to the unit. Then any leftover goes to the moves that lower the loss (or, when
- *     the budget must be reached, do not raise it), largest saving first, then the smaller cost step, then the
- *     earlier matrix, until none fits.</li>
+ *     taken in part (in whole steps of its unit), which meets B to the unit. Then any leftover goes to the moves
+ *     that lower the loss (or, when the budget must be reached, do not raise it), largest saving first, then the
+ *     smaller cost step, then the earlier matrix, until none fits.</li>
  * </ol>
  *
  * <p><b>Guarantees</b> (on the curves given, i.e. on their loss estimates). The total never exceeds B. Let
@@ -30,9 +30,9 @@ import java.util.Set;
  * D(lambda) (weak duality), reported as {@link Allocation#lowerBound} = D(lambda*), which is also the optimum of the
  * LP relaxation (the lambda* segments filled fractionally). The allocation loses at most
  * D(lambda*) + lambda* r + e, reported as {@link Allocation#gapBound} = lambda* r + e, where r is the budget left
- * after step 3's whole segments (r = 0 when a fillable segment absorbed it; otherwise r is less than the cost step of
- * the first lambda* segment that did not fit, so lambda* r is less than that segment's loss drop) and e >= 0 is how
- * far the curve lies above its hull at a partly taken segment (0 on convex curves). Hence: when B equals the cost of
+ * after step 3 (r = 0 when a fillable segment of unit 1 absorbed it; otherwise r is less than the cost step of the
+ * first lambda* segment that did not fit, or than its unit, so lambda* r is less than that segment's loss drop) and
+ * e >= 0 is how far the curves lie above their hulls at partly taken segments (0 on convex curves). Hence: when B equals the cost of
  * a Lagrangian solution, r = e = 0 and the allocation is optimal; in general it is within one hull segment's loss
  * drop of optimal, and the step 4 moves only lower the loss. Budgets met: exactly, when some curve is fillable where
  * the budget's last units fall; otherwise within one setting step of one matrix (no move that lowers the loss, or for a
@@ -208,10 +208,13 @@ public final class Allocator {
                         cost[i] += step;
                         remaining -= step;
                     } else if (hull[i].fillable(curve[i], t)) {
-                        cost[i] += remaining;
-                        double onHull = vertexLoss(i, t) - lambda * remaining;
-                        aboveHull = Math.max(0, curve[i].lossAt(cost[i]) - onHull);
-                        remaining = 0;
+                        long take = remaining / curve[i].unit() * curve[i].unit();
+                        if (take > 0) {
+                            cost[i] += take;
+                            double onHull = vertexLoss(i, t) - lambda * take;
+                            aboveHull += Math.max(0, curve[i].lossAt(cost[i]) - onHull);
+                            remaining -= take;
+                        }
                     }
                 }
             }
@@ -244,8 +247,9 @@ public final class Allocator {
                     for (int p = firstPointAbove(c, cost[i]); p < c.points() && c.cost(p) <= limit; p++) {
                         best.offer(i, c.cost(p) - cost[i], current - c.loss(p));
                     }
-                    if (!c.isPoint(limit) && c.isSetting(limit)) {
-                        best.offer(i, remaining, current - c.lossAt(limit));
+                    long end = c.floorSetting(limit);
+                    if (end > cost[i] && !c.isPoint(end)) {
+                        best.offer(i, end - cost[i], current - c.lossAt(end));
                     }
                 }
                 if (best.matrix < 0) return;

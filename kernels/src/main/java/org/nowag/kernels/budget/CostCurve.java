@@ -11,9 +11,10 @@ import java.util.List;
  * cost is a whole number of budget units (kept weights, or stored bits) and loss the calibrated data-aware loss
  * sum_ij s_j (W - W_hat)_ij^2 (comparable across matrices).
  *
- * <p>A segment between two consecutive points is either <b>fillable</b> (every integer cost in between is a valid
- * setting, with the loss linearly interpolated: whole-matrix pruning, where a bin of the importance histogram can be
- * pruned partly) or not (only the points are settings: per-row pruning, N:M patterns, VQ bit widths). A point may
+ * <p>A segment between two consecutive points is either <b>fillable</b> (every cost in between that is a whole number
+ * of {@link #unit()}s past its start is a valid setting, with the loss linearly interpolated: whole-matrix pruning,
+ * where a bin of the importance histogram can be pruned partly, in steps of one kept weight, or of 32 bits when the
+ * cost is counted in bits) or not (only the points are settings: per-row pruning, N:M patterns, VQ bit widths). A point may
  * carry an error bound on its loss (a curve sampled from a histogram), and a fillable segment a spread that bounds
  * the interpolation error inside it: at m units past its start in a segment of c units the true loss is within
  * m (c - m) / c * spread of the interpolated one (see {@link KeyLossHistogram}).
@@ -31,6 +32,7 @@ public final class CostCurve implements Serializable {
     private boolean[] fillable; // [points - 1]
     private double[] spread;    // [points - 1], >= 0, only meaningful where fillable
     private String[] label;     // [points], null entries allowed: the setting a point stands for ("2:4", "vq:2")
+    private long unit = 1;      // cost step inside fillable segments
 
     private CostCurve() {}
 
@@ -153,6 +155,9 @@ public final class CostCurve implements Serializable {
     /** Whether every integer cost strictly between points i and i + 1 is a setting too. */
     public boolean fillable(int i) { return fillable[i]; }
 
+    /** The cost step inside fillable segments (1 unless re-costed by {@link #withCost}). */
+    public long unit() { return unit; }
+
     public long minCost() { return cost[0]; }
 
     public long maxCost() { return cost[cost.length - 1]; }
@@ -166,8 +171,34 @@ public final class CostCurve implements Serializable {
     public boolean isSetting(long c) {
         int i = Arrays.binarySearch(cost, c);
         if (i >= 0) return true;
-        int before = -i - 2;
-        return before >= 0 && before < cost.length - 1 && fillable[before];
+        int t = -i - 2;
+        return t >= 0 && t < cost.length - 1 && fillable[t] && (c - cost[t]) % unit == 0;
+    }
+
+    /** The cheapest setting costing at least c, or Long.MAX_VALUE when every setting costs less. */
+    public long ceilSetting(long c) {
+        int i = Arrays.binarySearch(cost, c);
+        if (i >= 0) return c;
+        int t = -i - 2;
+        if (t < 0) return cost[0];
+        if (t >= cost.length - 1) return Long.MAX_VALUE;
+        if (!fillable[t]) return cost[t + 1];
+        long up = cost[t] + ceilDiv(c - cost[t], unit) * unit;
+        return Math.min(up, cost[t + 1]);
+    }
+
+    /** The costliest setting costing at most c, or Long.MIN_VALUE when every setting costs more. */
+    public long floorSetting(long c) {
+        int i = Arrays.binarySearch(cost, c);
+        if (i >= 0) return c;
+        int t = -i - 2;
+        if (t < 0) return Long.MIN_VALUE;
+        if (t >= cost.length - 1 || !fillable[t]) return cost[t];
+        return cost[t] + (c - cost[t]) / unit * unit;
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
     }
 
     /** The loss of the setting costing exactly c (a point, or inside a fillable segment by linear interpolation). */
@@ -198,30 +229,32 @@ public final class CostCurve implements Serializable {
     private int segmentOf(long c) {
         int i = Arrays.binarySearch(cost, c);
         int t = -i - 2;
-        if (t < 0 || t >= cost.length - 1 || !fillable[t]) {
+        if (t < 0 || t >= cost.length - 1 || !fillable[t] || (c - cost[t]) % unit != 0) {
             throw new IllegalArgumentException("matrix " + name + ": no setting costs " + c);
         }
         return t;
     }
 
     /**
-     * The settings costing lo..hi (inclusive). A fillable segment cut by a bound gets a new end point at the bound,
-     * with the interpolated loss (and the interpolation bound as its error). Throws when nothing is left.
+     * The settings costing lo..hi (inclusive). A fillable segment cut by a bound gets a new end point at its setting
+     * nearest inside the bound, with the interpolated loss (and the interpolation bound as its error). Throws when
+     * nothing is left.
      */
     public CostCurve restrict(long lo, long hi) {
         if (lo <= cost[0] && hi >= cost[cost.length - 1]) return this;
-        List<Integer> keep = new ArrayList<>();
-        for (int i = 0; i < cost.length; i++) {
-            if (cost[i] >= lo && cost[i] <= hi) keep.add(i);
-        }
-        boolean addLo = lo > cost[0] && lo <= hi && isSetting(lo) && Arrays.binarySearch(cost, lo) < 0;
-        boolean addHi = hi < cost[cost.length - 1] && hi >= lo && isSetting(hi) && Arrays.binarySearch(cost, hi) < 0
-                && hi != lo;
-        int n = keep.size() + (addLo ? 1 : 0) + (addHi ? 1 : 0);
-        if (n == 0) {
+        long from = ceilSetting(lo);
+        long to = floorSetting(hi);
+        if (lo > hi || from == Long.MAX_VALUE || to == Long.MIN_VALUE || from > to) {
             throw new IllegalArgumentException("matrix " + name + ": no setting within its limits [" + lo + ", " + hi
                     + "] (its settings cost " + cost[0] + " to " + cost[cost.length - 1] + ")");
         }
+        List<Integer> keep = new ArrayList<>();
+        for (int i = 0; i < cost.length; i++) {
+            if (cost[i] >= from && cost[i] <= to) keep.add(i);
+        }
+        boolean addFrom = !isPoint(from);
+        boolean addTo = !isPoint(to) && to != from;
+        int n = keep.size() + (addFrom ? 1 : 0) + (addTo ? 1 : 0);
         long[] c = new long[n];
         double[] l = new double[n];
         double[] e = new double[n];
@@ -229,50 +262,50 @@ public final class CostCurve implements Serializable {
         boolean[] f = new boolean[n - 1];
         double[] sp = new double[n - 1];
         int k = 0;
-        if (addLo) {
-            int t = segmentOf(lo);
-            c[k] = lo;
-            l[k] = lossAt(lo);
-            e[k] = errorBoundAt(lo);
-            if (n > 1) {
-                f[k] = true;
+        if (addFrom) {
+            int t = segmentOf(from);
+            c[k] = from;
+            l[k] = lossAt(from);
+            e[k] = errorBoundAt(from);
+            if (k < n - 1) {
+                f[k] = true; // the next kept point is t + 1, or the added end inside segment t
                 sp[k] = spread[t];
             }
             k++;
         }
-        for (int idx = 0; idx < keep.size(); idx++) {
-            int i = keep.get(idx);
+        for (int i : keep) {
             c[k] = cost[i];
             l[k] = loss[i];
             e[k] = pointError[i];
             lab[k] = label[i];
             if (k < n - 1) {
-                // the next kept point is i + 1, or the added hi end inside segment i
-                f[k] = fillable[i];
+                f[k] = fillable[i]; // the next kept point is i + 1, or the added end inside segment i
                 sp[k] = spread[i];
             }
             k++;
         }
-        if (addHi) {
-            c[k] = hi;
-            l[k] = lossAt(hi);
-            e[k] = errorBoundAt(hi);
+        if (addTo) {
+            c[k] = to;
+            l[k] = lossAt(to);
+            e[k] = errorBoundAt(to);
         }
-        return new CostCurve(name, weights, c, l, e, f, sp, lab);
+        CostCurve r = new CostCurve(name, weights, c, l, e, f, sp, lab);
+        r.unit = unit;
+        return r;
     }
 
     /**
      * The same settings at cost offset + perUnit * cost (e.g. pruning in stored bits: 16 bits per row plus 32 per kept
-     * weight, the NoWag reference's count). Fillable segments stay fillable only when perUnit is 1 (other integer
-     * costs in between are not settings).
+     * weight, the NoWag reference's count); inside fillable segments the step becomes perUnit times as large.
      */
     public CostCurve withCost(long offset, long perUnit) {
         if (perUnit <= 0) throw new IllegalArgumentException("perUnit=" + perUnit + " must be > 0");
         long[] c = new long[cost.length];
         for (int i = 0; i < c.length; i++) c[i] = Math.addExact(offset, Math.multiplyExact(perUnit, cost[i]));
-        boolean[] f = fillable.clone();
-        if (perUnit != 1) Arrays.fill(f, false);
-        return new CostCurve(name, weights, c, loss.clone(), pointError.clone(), f, spread.clone(), label.clone());
+        CostCurve r = new CostCurve(name, weights, c, loss.clone(), pointError.clone(), fillable.clone(),
+                spread.clone(), label.clone());
+        r.unit = Math.multiplyExact(unit, perUnit);
+        return r;
     }
 
     /** The settings at exactly the given costs (each must be a setting): a granular curve read on a grid. */

@@ -22,7 +22,8 @@ class AllocatorMatchesBruteForceTest {
     static final int WEIGHTS = 20; // every matrix has 20 weights; costs are 0..20 (kept weights)
     static final double TOL = 1e-9;
 
-    enum Shape { DISCRETE, DISCRETE_MONOTONE, FILLABLE, FILLABLE_MONOTONE, MIXED }
+    /** FILLABLE_IN_BITS: a fillable monotone curve re-costed as 3 + 2 * cost (like 16 bits per row + 32 per weight). */
+    enum Shape { DISCRETE, DISCRETE_MONOTONE, FILLABLE, FILLABLE_MONOTONE, MIXED, FILLABLE_IN_BITS }
 
     static List<Object[]> cases() {
         List<Object[]> out = new ArrayList<>();
@@ -47,7 +48,8 @@ class AllocatorMatchesBruteForceTest {
             long[] cost = costSet.stream().mapToLong(Long::longValue).toArray();
             double[] loss = new double[p];
             for (int k = 0; k < p; k++) loss[k] = Math.round(rnd.nextDouble() * 1000) / 10.0;
-            boolean monotone = shape == Shape.DISCRETE_MONOTONE || shape == Shape.FILLABLE_MONOTONE;
+            boolean monotone = shape == Shape.DISCRETE_MONOTONE || shape == Shape.FILLABLE_MONOTONE
+                    || shape == Shape.FILLABLE_IN_BITS;
             if (monotone) {
                 java.util.Arrays.sort(loss);
                 for (int a = 0, b = p - 1; a < b; a++, b--) {
@@ -59,11 +61,12 @@ class AllocatorMatchesBruteForceTest {
             boolean[] fillable = new boolean[p - 1];
             for (int k = 0; k < p - 1; k++) {
                 fillable[k] = shape == Shape.FILLABLE || shape == Shape.FILLABLE_MONOTONE
-                        || (shape == Shape.MIXED && rnd.nextBoolean());
+                        || shape == Shape.FILLABLE_IN_BITS || (shape == Shape.MIXED && rnd.nextBoolean());
             }
             String[] labels = new String[p];
             for (int k = 0; k < p; k++) labels[k] = "s" + k;
-            curves.add(new CostCurve("m" + i, WEIGHTS, cost, loss, new double[p], fillable, new double[p - 1], labels));
+            CostCurve c = new CostCurve("m" + i, WEIGHTS, cost, loss, new double[p], fillable, new double[p - 1], labels);
+            curves.add(shape == Shape.FILLABLE_IN_BITS ? c.withCost(3, 2) : c);
         }
         return curves;
     }
@@ -215,7 +218,7 @@ class AllocatorMatchesBruteForceTest {
     @ParameterizedTest(name = "{0} seed={1} limited={2}")
     @MethodSource("cases")
     void fillableCurvesMeetEveryReachableBudgetToTheUnit(Shape shape, long seed, boolean limited) {
-        if (shape != Shape.FILLABLE && shape != Shape.FILLABLE_MONOTONE) return;
+        if (shape != Shape.FILLABLE && shape != Shape.FILLABLE_MONOTONE && shape != Shape.FILLABLE_IN_BITS) return;
         List<CostCurve> curves = curves(shape, seed);
         double[][] ranges = new double[curves.size()][];
         Limits lim = limits(seed, limited, ranges, curves.size());
@@ -225,6 +228,8 @@ class AllocatorMatchesBruteForceTest {
             Allocation a = allocate(curves, b, lim, true);
             if (shape == Shape.FILLABLE_MONOTONE) {
                 assertEquals(b, a.totalCost, "budget " + b);
+            } else if (shape == Shape.FILLABLE_IN_BITS) {
+                assertTrue(b - a.totalCost < 2, "budget " + b + ": within one step of 2, got " + a.totalCost);
             } else {
                 // a non-monotone curve may rightly refuse to spend: only if every further unit raises the loss
                 assertTrue(a.totalCost == b || noMatrixGainsFromMore(curves, a), "budget " + b);

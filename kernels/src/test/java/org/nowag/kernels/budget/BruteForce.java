@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The allocation problem solved the obvious way on tiny inputs: list every setting of every matrix (each point, and
- * each integer cost inside a fillable segment, with the linearly interpolated loss), keep those within the limits,
+ * each cost a whole number of units into a fillable segment, with the linearly interpolated loss), keep those within the limits,
  * and enumerate every combination. Uses no allocator code (only the curves' public accessors).
  */
 final class BruteForce {
@@ -28,7 +28,7 @@ final class BruteForce {
         for (int i = 0; i < c.points(); i++) {
             add(cs, ls, c, c.cost(i), c.loss(i), loPerWeight, hiPerWeight);
             if (i + 1 < c.points() && c.fillable(i)) {
-                for (long x = c.cost(i) + 1; x < c.cost(i + 1); x++) {
+                for (long x = c.cost(i) + c.unit(); x < c.cost(i + 1); x += c.unit()) {
                     double f = (double) (x - c.cost(i)) / (c.cost(i + 1) - c.cost(i));
                     add(cs, ls, c, x, c.loss(i) + f * (c.loss(i + 1) - c.loss(i)), loPerWeight, hiPerWeight);
                 }

@@ -54,8 +54,16 @@ class CostCurveTest {
     void bitsOfPrunedMatricesAreAnAffineMapOfKeptWeights() {
         CostCurve bits = mixed().withCost(16 * 2, 32);
         assertEquals(32 + 32 * 4, bits.cost(1));
-        assertFalse(bits.isSetting(32 + 32 * 4 + 1)); // in bits the interior of a segment is no longer a setting
+        assertEquals(32, bits.unit());
+        assertFalse(bits.isSetting(32 + 32 * 7 + 1)); // in bits, fillable segments step by 32
+        assertTrue(bits.isSetting(32 + 32 * 7));
+        assertEquals(mixed().lossAt(7), bits.lossAt(32 + 32 * 7), 1e-12);
         assertEquals(8.0, bits.loss(1));
+        // limits between steps snap inward to the nearest settings
+        CostCurve r = bits.restrict(32 + 32 * 6 + 5, 32 + 32 * 9 - 1);
+        assertEquals(32 + 32 * 7, r.minCost());
+        assertEquals(32 + 32 * 8, r.maxCost());
+        assertEquals(32, r.unit());
     }
 
     @Test
