@@ -137,21 +137,24 @@ public final class Allocator {
             for (LowerHull h : hull) {
                 if (h.gain.length > 0) lambdaMax = Math.max(lambdaMax, h.gain[0]);
             }
-            double lambda = evaluate("ascent", 0.0) <= b ? 0.0 : searchLambda(lambdaMax);
+            long c0 = evaluate("ascent", 0.0);
+            double lambda = c0 <= b ? 0.0 : searchLambda(lambdaMax, c0);
             return land(lambda);
         }
 
-        /** The least lambda with C(lambda) <= B, given C(0) > B (so a gain lies in (0, lambdaMax]). */
-        double searchLambda(double lambdaMax) {
+        /** The least lambda with C(lambda) <= B, given C(0) = c0 > B (so a gain lies in (0, lambdaMax]). */
+        double searchLambda(double lambdaMax, long c0) {
             double lo = 0;         // C(lo) > B
             double hi = lambdaMax; // C(hi) = the sum of the cheapest settings <= B (checked before)
             double lambda = ascent.start * lambdaMax;
-            for (int step = 0; step < ascent.steps; step++) {
-                long c = evaluate("ascent", lambda);
+            long c = lambda == 0 ? c0 : evaluate("ascent", lambda);
+            for (int step = 0; step <= ascent.steps; step++) {
                 if (c > b) lo = Math.max(lo, lambda);
                 else hi = Math.min(hi, lambda);
+                if (step == ascent.steps) break;
                 double error = (double) c / Math.max(b, 1) - 1;
                 lambda = Math.min(lambdaMax, Math.max(0, lambda + ascent.eta * lambdaMax * error));
+                c = evaluate("ascent", lambda);
             }
             double[] breakpoints = gainsIn(lo, hi);
             if (breakpoints.length == 0) return hi; // cannot happen: C drops between lo and hi only at a gain

@@ -101,6 +101,18 @@ public final class RowLossProfile implements Serializable {
         return CostCurve.discrete(name, weights, pts);
     }
 
+    /**
+     * The kept-per-row counts of a grid of sparsities, by the pruner's own rule round((1 - p) * cols), distinct and
+     * ascending: a grid keeps the curve small (a 28672-wide matrix has 28673 settings otherwise).
+     */
+    public static int[] keptPerRowForSparsities(int cols, double[] sparsities) {
+        java.util.TreeSet<Integer> ks = new java.util.TreeSet<>();
+        for (double p : sparsities) {
+            ks.add((int) SparsityPattern.unstructured(p, SparsityPattern.Group.ROW).keptPerGroup(cols));
+        }
+        return ks.stream().mapToInt(Integer::intValue).toArray();
+    }
+
     private CostCurve.Point point(int k) {
         String label = k == 0 ? null
                 : SparsityPattern.unstructured(1.0 - (double) k / cols, SparsityPattern.Group.ROW).toString();

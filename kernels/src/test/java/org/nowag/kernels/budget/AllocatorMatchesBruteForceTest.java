@@ -42,10 +42,8 @@ class AllocatorMatchesBruteForceTest {
         int m = 2 + rnd.nextInt(3);
         List<CostCurve> curves = new ArrayList<>();
         for (int i = 0; i < m; i++) {
-            int p = 2 + rnd.nextInt(5);
-            TreeSet<Long> costSet = new TreeSet<>();
-            while (costSet.size() < p) costSet.add((long) rnd.nextInt(WEIGHTS + 1));
-            long[] cost = costSet.stream().mapToLong(Long::longValue).toArray();
+            long[] cost = randomCosts(rnd);
+            int p = cost.length;
             double[] loss = new double[p];
             for (int k = 0; k < p; k++) loss[k] = Math.round(rnd.nextDouble() * 1000) / 10.0;
             boolean monotone = shape == Shape.DISCRETE_MONOTONE || shape == Shape.FILLABLE_MONOTONE
@@ -69,6 +67,14 @@ class AllocatorMatchesBruteForceTest {
             curves.add(shape == Shape.FILLABLE_IN_BITS ? c.withCost(3, 2) : c);
         }
         return curves;
+    }
+
+    /** 2 to 6 distinct costs in 0..WEIGHTS, ascending. */
+    static long[] randomCosts(Random rnd) {
+        int p = 2 + rnd.nextInt(5);
+        TreeSet<Long> costSet = new TreeSet<>();
+        while (costSet.size() < p) costSet.add((long) rnd.nextInt(WEIGHTS + 1));
+        return costSet.stream().mapToLong(Long::longValue).toArray();
     }
 
     /** Random floors and ceilings (as kept fractions) for some matrices, by name rules. */
@@ -251,10 +257,8 @@ class AllocatorMatchesBruteForceTest {
         int m = 2 + rnd.nextInt(3);
         List<CostCurve> curves = new ArrayList<>();
         for (int i = 0; i < m; i++) {
-            int p = 2 + rnd.nextInt(5);
-            TreeSet<Long> costSet = new TreeSet<>();
-            while (costSet.size() < p) costSet.add((long) rnd.nextInt(WEIGHTS + 1));
-            long[] cost = costSet.stream().mapToLong(Long::longValue).toArray();
+            long[] cost = randomCosts(rnd);
+            int p = cost.length;
             double[] gains = new double[p - 1];
             for (int k = 0; k < p - 1; k++) gains[k] = 0.5 + rnd.nextInt(40) / 4.0;
             java.util.Arrays.sort(gains); // ascending; used from the end, so gains fall with cost

@@ -154,6 +154,15 @@ class BudgetCurvesMatchSlowReferenceTest {
                 assertEquals(r.dataAwareLoss, profile.lossKeepingPerRow(k), tol(slow), "kept per row " + k);
             }
         }
+        // a grid of sparsities reads the same profile at the pruner's own counts
+        int[] grid = RowLossProfile.keptPerRowForSparsities(cols, new double[] {0.7, 0.5, 0.5, 0.0});
+        CostCurve onGrid = profile.toCurve("r", (long) rows * cols, grid);
+        assertEquals(grid.length, onGrid.points());
+        for (int p = 0; p < grid.length; p++) {
+            assertEquals((long) grid[p] * rows, onGrid.cost(p));
+            assertEquals(profile.lossKeepingPerRow(grid[p]), onGrid.loss(p));
+        }
+        assertEquals(cols, grid[grid.length - 1]);
         // the labels on the curve are patterns that prune to exactly the point's count
         CostCurve curve = profile.toCurve("r", (long) rows * cols, null);
         for (int p = 1; p < curve.points(); p++) {
