@@ -131,7 +131,7 @@ class DeployFilesTest {
 
         String dagText = Files.readString(dag);
         assertTrue(dagText.contains("\"" + MAIN_CLASS + "\""), "the DAG names the main class");
-        assertTrue(dagText.contains("{{ ds }}"), "the output path depends on the run date");
+        assertTrue(dagText.contains("{{ run_id | path_safe }}"), "the output path depends on the DAG run");
         assertTrue(dagText.contains("\"retries\": 2"), "tasks retry");
         assertTrue(dagText.contains(JAR));
         assertTrue(Files.readString(DEPLOY.resolve("README.md")).contains("calibrate -> compress -> evaluate"));
