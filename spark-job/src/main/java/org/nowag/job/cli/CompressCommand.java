@@ -91,7 +91,7 @@ final class CompressCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CompressOptions opts = options();
         try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master);
-             Progress progress = Progress.onTerminal(spark.context)) {
+             Progress progress = Progress.forCommand(spark.context, Log::info)) {
             CompressionReport report = new Compressor(spark.context, Log::info).run(opts);
             ReportTable.print(report, System.out);
             return 0;
