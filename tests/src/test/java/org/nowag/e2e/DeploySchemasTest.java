@@ -141,7 +141,7 @@ class DeploySchemasTest {
     List<String> dagFacts(String... runIds) throws Exception {
         Path script = tmp.resolve("dag_keywords.py");
         try (var in = DeploySchemas.resource("/dag_keywords.py")) {
-            Files.copy(in, script);
+            Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         List<String> cmd = new ArrayList<>(List.of("python3", script.toString(), DEPLOY.resolve("airflow_nowag_dag.py").toString()));
         cmd.addAll(Arrays.asList(runIds));
