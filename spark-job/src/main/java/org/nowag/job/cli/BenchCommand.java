@@ -77,7 +77,7 @@ final class BenchCommand implements Callable<Integer> {
         List<String[]> plainRows = new ArrayList<>();
 
         try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master);
-             Progress progress = Progress.onTerminal(spark.context)) {
+             Progress progress = Progress.forCommand(spark.context, Log::info)) {
             Compressor compressor = new Compressor(spark.context, Log::info);
             heap = HeapWatch.start();
             double pipeline = time(compressor, fs, new CompressOptions().model(model.toString())

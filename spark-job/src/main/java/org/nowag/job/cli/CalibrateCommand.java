@@ -11,6 +11,7 @@ import org.nowag.io.imatrix.ImatrixReader;
 import org.nowag.io.imatrix.ImportanceMatrix;
 import org.nowag.job.calib.CalibrateOptions;
 import org.nowag.job.calib.Calibrator;
+import org.nowag.job.progress.Progress;
 import org.nowag.job.spark.SparkContexts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,6 +53,7 @@ final class CalibrateCommand implements Callable<Integer> {
     String master;
 
     @Override
+    @SuppressWarnings("try") // the progress line only needs to live as long as the command
     public Integer call() throws Exception {
         if (imatrix != null) {
             if (!text.isEmpty()) throw new IllegalArgumentException("give either --text or --imatrix, not both");
@@ -74,7 +76,8 @@ final class CalibrateCommand implements Callable<Integer> {
         opts.out = out;
         opts.full = full;
         opts.partitions = partitions;
-        try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master)) {
+        try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master);
+             Progress progress = Progress.forCommand(spark.context, Log::info)) {
             new Calibrator(spark.context, Log::info).run(opts);
             return 0;
         }

@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
                 "  nowag compress --model ./llama --out ./llama-sgpt24 --method sparsegpt --pattern 2:4 --calibration stats.safetensors",
                 "  nowag compress --model ./llama --out ./llama-vq2 --method nowag-vq --vq-dim 6 --vq-bits 2 --calibration stats.safetensors",
                 "  nowag compress --model ./llama --out ./llama-armor --method armor --armor-iters 10 --armor-block 32 --calibration stats.safetensors",
+                "  nowag compress --model ./llama --out ./llama-p50 --method wanda --sparsity 0.5 --dry-run   (plan, memory, time; writes nothing)",
                 "A re-run with the same arguments resumes from committed parts; when the output is complete it does nothing."})
 final class CompressCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Input model directory (file:, hdfs://, s3a://).")
@@ -86,12 +87,20 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--master", description = "Spark master. Default: the one spark-submit gives, else local[*].")
     String master;
 
+    @Option(names = "--dry-run", description = "Print the plan, the largest task's memory and a rough time, from the "
+            + "model's headers only; starts no Spark and writes nothing.")
+    boolean dryRun;
+
     @Override
     @SuppressWarnings("try") // the progress line only needs to live as long as the command
     public Integer call() throws Exception {
         CompressOptions opts = options();
+        if (dryRun) {
+            int iterations = opts.method() == CompressionMethod.NOWAG_VQ ? vqIters : armorIters;
+            return CompressDryRun.print(opts, master, iterations, armorBlock, System.out);
+        }
         try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master);
-             Progress progress = Progress.onTerminal(spark.context)) {
+             Progress progress = Progress.forCommand(spark.context, Log::info)) {
             CompressionReport report = new Compressor(spark.context, Log::info).run(opts);
             ReportTable.print(report, System.out);
             return 0;

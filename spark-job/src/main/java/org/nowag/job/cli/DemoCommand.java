@@ -41,7 +41,7 @@ final class DemoCommand implements Callable<Integer> {
         CompressOptions opts = new CompressOptions().model(model.toString()).out(out.toString())
                 .method(CompressionMethod.NOWAG_P).pattern(SparsityPattern.unstructured(0.5, SparsityPattern.Group.MATRIX));
         try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master);
-             Progress progress = Progress.onTerminal(spark.context)) {
+             Progress progress = Progress.forCommand(spark.context, Log::info)) {
             CompressionReport report = new Compressor(spark.context, Log::info).run(opts);
             ReportTable.print(report, System.out);
             System.out.println("compressed model: " + out);

@@ -69,6 +69,12 @@ public final class SparkContexts {
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         // Every task is a pure function of its inputs: a retried task rewrites the same part.
         conf.setIfMissing("spark.task.maxFailures", "4");
+        // Tasks report their Hadoop file system bytes as Spark metrics (progress lines, Spark UI): TaskIoMetrics.
+        String plugins = conf.get("spark.plugins", "").strip();
+        String io = org.nowag.job.progress.TaskIoMetrics.class.getName();
+        if (!java.util.Arrays.asList(plugins.split("\\s*,\\s*")).contains(io)) {
+            conf.set("spark.plugins", plugins.isEmpty() ? io : plugins + "," + io);
+        }
         if (conf.get("spark.master").startsWith("local")) {
             conf.setIfMissing("spark.driver.host", "127.0.0.1");
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
