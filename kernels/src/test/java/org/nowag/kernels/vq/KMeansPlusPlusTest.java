@@ -36,7 +36,7 @@ class KMeansPlusPlusTest {
             }
         }
         assertArrayEquals(scalar(data, d, weights, groups, index, k, seed),
-                WeightedKMeans.kMeansPlusPlus(data, d, weights, groups, index, k, seed));
+                WeightedKMeans.kMeansPlusPlus(data, d, weights, groups, index, k, seed, 1));
     }
 
     /** The previous implementation: one weighted distance per subvector, d terms in t order, double. */

@@ -1,4 +1,4 @@
-package org.nowag.kernels.armor;
+package org.nowag.kernels;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -6,14 +6,14 @@ import java.util.function.IntUnaryOperator;
 
 /**
  * Runs task(k) for k = 0 .. n - 1 on up to {@code threads} threads and adds up what the tasks return. The callers'
- * tasks touch disjoint data (one output block each), so which thread runs which k, and when, changes no result;
- * the integer sum does not depend on the order either. Threads take the next k from a shared counter, so a slow
- * block does not hold up a fixed share of the others.
+ * tasks touch disjoint data (one output block each: ARMOR's S sweep, NoWag-VQ's assignment and k-means++ chunks), so
+ * which thread runs which k, and when, changes no result; the integer sum does not depend on the order either.
+ * Threads take the next k from a shared counter, so a slow block does not hold up a fixed share of the others.
  */
-final class ParallelBlocks {
+public final class ParallelBlocks {
     private ParallelBlocks() {}
 
-    static int sum(int n, int threads, IntUnaryOperator task) {
+    public static int sum(int n, int threads, IntUnaryOperator task) {
         if (threads <= 1 || n <= 1) {
             int total = 0;
             for (int k = 0; k < n; k++) total += task.applyAsInt(k);
@@ -32,7 +32,7 @@ final class ParallelBlocks {
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
                 }
-            }, "armor-block-" + t);
+            }, "kernel-block-" + t);
             workers[t].setDaemon(true);
             workers[t].start();
         }
@@ -42,7 +42,7 @@ final class ParallelBlocks {
             // A killed task: let the workers stop after their current block and give up.
             failure.compareAndSet(null, e);
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running ARMOR blocks on " + workers.length + " threads", e);
+            throw new IllegalStateException("interrupted while running kernel blocks on " + workers.length + " threads", e);
         }
         Throwable f = failure.get();
         if (f instanceof RuntimeException re) throw re;
