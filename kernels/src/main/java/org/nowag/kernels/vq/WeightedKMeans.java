@@ -109,66 +109,19 @@ public final class WeightedKMeans {
         return out;
     }
 
-    /** k-means++: first centroid uniform, then each next one drawn with probability proportional to D^2 (weighted). */
+    /** k-means++ over all subvectors on one thread (see {@link KMeansPlusPlus}). */
     static float[] kMeansPlusPlus(float[] data, int d, float[] weights, int groups, int k, long seed) {
         return kMeansPlusPlus(data, d, weights, groups, null, k, seed, 1);
     }
 
     /**
      * k-means++ over the m subvectors in {@code data}; subvector i is the matrix's subvector index[i] (all of them in
-     * order when index is null), which picks its weight row index[i] % groups.
-     *
-     * <p>Each step adds one centroid and lowers every subvector's D^2 to it. The data and weights are laid out
-     * coordinate-major (one double array per coordinate), so the distance to the new centroid is d passes of a
-     * branch-free loop over the subvectors that the JIT vectorizes, instead of a short loop per subvector with
-     * index arithmetic; each distance is still summed over t = 0 .. d-1 in the same order with the same double
-     * operations, so the centroids are the same bit for bit as the scalar loop's (KMeansPlusPlusTest keeps it).
+     * order when index is null), which picks its weight row index[i] % groups. The same centroids for any
+     * {@code threads} (see {@link KMeansPlusPlus}).
      */
     public static float[] kMeansPlusPlus(float[] data, int d, float[] weights, int groups, int[] index, int k, long seed,
                                          int threads) {
-        int n = data.length / d;
-        Random rnd = new Random(seed);
-        float[] codebook = new float[k * d];
-        double[][] v = new double[d][n];
-        double[][] w = new double[d][n];
-        for (int g = 0; g < n; g++) {
-            int w0 = ((index == null ? g : index[g]) % groups) * d;
-            for (int t = 0; t < d; t++) {
-                v[t][g] = data[g * d + t];
-                w[t][g] = weights[w0 + t];
-            }
-        }
-        double[] minDist = new double[n];
-        Arrays.fill(minDist, Double.POSITIVE_INFINITY);
-        double[] dist = new double[n];
-        int chosen = rnd.nextInt(n);
-        System.arraycopy(data, chosen * d, codebook, 0, d);
-        for (int c = 1; c < k; c++) {
-            Arrays.fill(dist, 0.0);
-            for (int t = 0; t < d; t++) {
-                addWeightedSquare(dist, v[t], w[t], codebook[(c - 1) * d + t], n);
-            }
-            // Distances are >= +0 and finite, so Math.min is the scalar loop's "if (dist < min) min = dist".
-            for (int g = 0; g < n; g++) {
-                minDist[g] = Math.min(minDist[g], dist[g]);
-            }
-            double total = 0;
-            for (int g = 0; g < n; g++) {
-                total += minDist[g];
-            }
-            chosen = total > 0 ? sampleProportional(minDist, total, rnd.nextDouble() * total) : rnd.nextInt(n);
-            System.arraycopy(data, chosen * d, codebook, c * d, d);
-        }
-        return codebook;
-    }
-
-    /** dist[g] += w[g] * (v[g] - c)^2, in the order (w * diff) * diff of the scalar distance. */
-    private static void addWeightedSquare(double[] dist, double[] v, double[] w, float c, int n) {
-        double cc = c;
-        for (int g = 0; g < n; g++) {
-            double diff = v[g] - cc;
-            dist[g] += w[g] * diff * diff;
-        }
+        return KMeansPlusPlus.seed(data, d, weights, groups, index, k, seed, threads);
     }
 
     /**
@@ -192,22 +145,6 @@ public final class WeightedKMeans {
             }
         }
         return new BlockedKMeans.Partial(a.changed, a.loss, num, den);
-    }
-
-    /** The first index whose running sum exceeds u; the last positive entry if rounding leaves u unreached. */
-    static int sampleProportional(double[] mass, double total, double u) {
-        double cum = 0;
-        int lastPositive = -1;
-        for (int g = 0; g < mass.length; g++) {
-            if (mass[g] > 0) {
-                lastPositive = g;
-                cum += mass[g];
-                if (cum > u) {
-                    return g;
-                }
-            }
-        }
-        return lastPositive;
     }
 
     /** Outcome of one assignment step: how many codes moved and the loss with the current codebook. */
