@@ -123,21 +123,45 @@ final class NearestCentroids {
         }
     }
 
+    /**
+     * The scalar path, shaped for the JIT's own vectorizer (plain java -jar has no Vector API, and a per-centroid
+     * loop of d dependent FMAs was measured 30x slower than the vector path): per tile, the scores go to a small
+     * array in d + 1 passes of one FMA per element; their minimum is taken; only when it beats the row's best so far
+     * is the tile searched for the first index holding it. That is the strict {@code <} scan's answer (the lowest
+     * index of the smallest score) on every input; a NaN score (never seen with finite inputs unless w c^2
+     * overflows) makes the minimum NaN, and that tile is then scanned strictly, where NaN never wins.
+     */
     private int[] scalarScan(float[] b, int count, float[] bias) {
-        int[] out = new int[count];
-        for (int j = 0; j < count; j++) {
-            float best = Float.POSITIVE_INFINITY;
-            int at = 0;
-            for (int c = 0; c < k; c++) {
-                float s = bias[c];
-                for (int t = 0; t < d; t++) s = Math.fma(ct[t * kp + c], b[j * d + t], s);
-                if (s < best) {
-                    best = s;
-                    at = c;
+        float[] best = new float[count];
+        int[] at = new int[count];
+        Arrays.fill(best, Float.POSITIVE_INFINITY);
+        float[] s = new float[TILE];
+        for (int k0 = 0; k0 < k; k0 += TILE) {
+            int len = Math.min(TILE, k - k0);
+            for (int j = 0; j < count; j++) {
+                System.arraycopy(bias, k0, s, 0, len);
+                for (int t = 0; t < d; t++) {
+                    float bt = b[j * d + t];
+                    int row = t * kp + k0;
+                    for (int c = 0; c < len; c++) s[c] = Math.fma(ct[row + c], bt, s[c]);
+                }
+                float m = Float.POSITIVE_INFINITY;
+                for (int c = 0; c < len; c++) m = Math.min(m, s[c]);
+                if (Float.isNaN(m)) {
+                    for (int c = 0; c < len; c++) {
+                        if (s[c] < best[j]) {
+                            best[j] = s[c];
+                            at[j] = k0 + c;
+                        }
+                    }
+                } else if (m < best[j]) {
+                    int c = 0;
+                    while (s[c] != m) c++;
+                    best[j] = m;
+                    at[j] = k0 + c;
                 }
             }
-            out[j] = at;
         }
-        return out;
+        return at;
     }
 }
