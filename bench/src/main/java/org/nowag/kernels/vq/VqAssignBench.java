@@ -64,7 +64,7 @@ public class VqAssignBench {
     }
 
     @Benchmark
-    public INDArray gemmBaseline() {
+    public INDArray baseline() {
         int chunk = (int) dataSide.size(0);
         for (int start = 0; start < N; start += chunk) {
             dataSide.mmul(centroidSide, distances);
