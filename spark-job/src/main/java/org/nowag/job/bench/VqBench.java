@@ -44,16 +44,17 @@ public final class VqBench {
 
     /**
      * Timings of one k-means iteration on the rows * cols / d subvectors of a rows x cols matrix, on {@code threads}
-     * threads: [assignment seconds, whole-iteration seconds (assignment, sums, update), flops of the fused scan
+     * threads, each the best of {@code repeats}: [assignment seconds, whole-iteration seconds (assignment, sums, update), flops of the fused scan
      * (2 * n * K * d)]. Only the count of subvectors matters to the cost, so a d_in that d does not divide (4096
      * with d = 6) still times the same-sized step; the weights are all ones.
      */
-    public static double[] iteration(int rows, int cols, int d, int k, long seed, int threads) {
+    public static double[] iteration(int rows, int cols, int d, int k, long seed, int threads, int repeats) {
         float[] data = gaussian(rows, cols, seed);
         float[] weights = new float[d];
         java.util.Arrays.fill(weights, 1f);
         int usable = rows * cols / d * d;
-        return WeightedKMeansProbe.timeIteration(java.util.Arrays.copyOf(data, usable), d, weights, 1, k, seed, threads);
+        return WeightedKMeansProbe.timeIteration(java.util.Arrays.copyOf(data, usable), d, weights, 1, k, seed, threads,
+                repeats);
     }
 
     /**

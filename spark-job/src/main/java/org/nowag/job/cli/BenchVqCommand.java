@@ -30,6 +30,10 @@ final class BenchVqCommand implements Callable<Integer> {
     @Option(names = "--skip-whole", description = "Only the GEMM peak and one iteration (assignment, update).")
     boolean skipWhole;
 
+    @Option(names = "--repeats", defaultValue = "3", description = "Timed assignments and iterations per shape; the best "
+            + "of each is printed. Default: ${DEFAULT-VALUE}.")
+    int repeats;
+
     @Option(names = "--threads", description = "Kernel threads (what a Spark task gets from spark.task.cpus). "
             + "Default: all cores of this JVM.")
     Integer threads;
@@ -43,14 +47,15 @@ final class BenchVqCommand implements Callable<Integer> {
                 System.getProperty("os.arch"));
         int th = threads == null ? rt.availableProcessors() : threads;
         if (th < 1) throw new IllegalArgumentException("--threads " + th + " must be >= 1");
+        if (repeats < 1) throw new IllegalArgumentException("--repeats " + repeats + " must be >= 1");
         System.out.printf("kernel: %s, %d threads, d=%d, K=%d%n", Simd.describe(), th, cfg.dim, cfg.codebookSize);
         double peak = VqBench.gemmPeak(4096, 3);
         System.out.printf("ND4J GEMM peak (4096^3 float, best of 3): %.1f GFLOP/s%n", peak);
-        System.out.printf("%-12s | %9s | %14s | %9s | %12s | %14s%n", "matrix", "assign s", "GFLOP/s (2dK)",
-                "x peak", "iteration s", "iter / assign");
+        System.out.printf("%-12s | %9s | %14s | %9s | %12s | %14s   (best of %d each)%n", "matrix", "assign s",
+                "GFLOP/s (2dK)", "x peak", "iteration s", "iter / assign", repeats);
         for (String s : shapes) {
             int[] rc = parse(s);
-            double[] t = VqBench.iteration(rc[0], rc[1], cfg.dim, cfg.codebookSize, 1, th);
+            double[] t = VqBench.iteration(rc[0], rc[1], cfg.dim, cfg.codebookSize, 1, th, repeats);
             System.out.printf("%-12s | %9.2f | %14.1f | %9.2f | %12.2f | %14.2f%n", s, t[0], t[2] / t[0] / 1e9,
                     t[2] / t[0] / 1e9 / peak, t[1], t[1] / t[0]);
         }
