@@ -51,13 +51,14 @@ final class BenchVqCommand implements Callable<Integer> {
         System.out.printf("kernel: %s, %d threads, d=%d, K=%d%n", Simd.describe(), th, cfg.dim, cfg.codebookSize);
         double peak = VqBench.gemmPeak(4096, 3);
         System.out.printf("ND4J GEMM peak (4096^3 float, best of 3): %.1f GFLOP/s%n", peak);
-        System.out.printf("%-12s | %9s | %14s | %9s | %12s | %14s   (best of %d each)%n", "matrix", "assign s",
-                "GFLOP/s (2dK)", "x peak", "iteration s", "iter / assign", repeats);
+        System.out.printf("%-12s | %9s | %14s | %9s | %12s | %14s | %12s | %15s   (best of %d each)%n", "matrix",
+                "assign s", "GFLOP/s (2dK)", "x peak", "iteration s", "iter / assign", "assign CPU s",
+                "iteration CPU s", repeats);
         for (String s : shapes) {
             int[] rc = parse(s);
             double[] t = VqBench.iteration(rc[0], rc[1], cfg.dim, cfg.codebookSize, 1, th, repeats);
-            System.out.printf("%-12s | %9.2f | %14.1f | %9.2f | %12.2f | %14.2f%n", s, t[0], t[2] / t[0] / 1e9,
-                    t[2] / t[0] / 1e9 / peak, t[1], t[1] / t[0]);
+            System.out.printf("%-12s | %9.2f | %14.1f | %9.2f | %12.2f | %14.2f | %12.2f | %15.2f%n", s, t[0],
+                    t[2] / t[0] / 1e9, t[2] / t[0] / 1e9 / peak, t[1], t[1] / t[0], t[3], t[4]);
         }
         if (skipWhole) return 0;
         System.out.printf("%-12s | %10s | %9s | %6s | %10s | %15s | %9s | %14s%n", "matrix", "seconds", "init s",
