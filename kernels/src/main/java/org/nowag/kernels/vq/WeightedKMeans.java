@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.nowag.kernels.ParallelBlocks;
 
 /**
  * Weighted k-means over n subvectors of length d, the NoWag-VQ clustering (src/quantize_compress.py in the NoWag
@@ -27,7 +28,8 @@ import java.util.Random;
  *       distance (double) to the proposal is strictly smaller than to its current centroid. So float rounding in the
  *       expanded distance can never raise the loss, and "no code changed" is a reliable stop.</li>
  *   <li>Update: each centroid coordinate becomes the w-weighted mean of its members (double sums in subvector order
- *       within each block of whole rows, blocks added in order: see {@link BlockedKMeans}).
+ *       within chunks of 2^18 subvectors of each block of whole rows, chunks and blocks added in order: see
+ *       {@link BlockedKMeans}).
  *       An empty cluster, or a coordinate whose members' weights sum to 0, KEEPS its previous value (the reference
  *       divides by sum + 1e-8, which turns them into 0; keeping is just as optimal and leaves the centroid usable).</li>
  *   <li>Stop: after an assignment that changed no code (iteration > 0), or after maxIterations assign+update rounds
@@ -126,15 +128,42 @@ public final class WeightedKMeans {
 
     /**
      * One block's share of an iteration: assign subvectors from .. to - 1 (codes[g] holds g's current code, -1 before
-     * the first), then the w-weighted sums of the new members per centroid coordinate, in double, subvector order.
+     * the first), then the w-weighted sums of the new members per centroid coordinate, in double, subvector order
+     * within chunks of {@link #SUM_CHUNK} (on the threads), the chunks added in order.
      * {@code from} must be a multiple of groups (whole rows), so g % groups is the same in any array holding the
      * block from index 0. The same result for any {@code threads} (>= 1).
      */
     public static BlockedKMeans.Partial assignAndSum(float[] data, int from, int to, int d, float[] weights, int groups,
                                                      float[] codebook, int k, int[] codes, int threads) {
         Assignment a = assign(data, from, to, d, weights, groups, codebook, k, codes, threads);
-        double[] num = new double[k * d];
-        double[] den = new double[k * d];
+        int chunks = (to - from + SUM_CHUNK - 1) / SUM_CHUNK;
+        double[][] num = new double[chunks][];
+        double[][] den = new double[chunks][];
+        ParallelBlocks.sum(chunks, threads, ch -> {
+            num[ch] = new double[k * d];
+            den[ch] = new double[k * d];
+            addMembers(data, from + ch * SUM_CHUNK, Math.min(to, from + (ch + 1) * SUM_CHUNK), d, weights, groups, codes,
+                    num[ch], den[ch]);
+            return 0;
+        });
+        for (int ch = 1; ch < chunks; ch++) {
+            for (int i = 0; i < num[0].length; i++) {
+                num[0][i] += num[ch][i];
+                den[0][i] += den[ch][i];
+            }
+        }
+        return new BlockedKMeans.Partial(a.changed, a.loss, num[0], den[0]);
+    }
+
+    /**
+     * Subvectors per chunk of the weighted sums: each chunk sums in subvector order on one thread, and the chunks are
+     * added in order, so the sums do not depend on the thread count (a block of at most this many is one chunk).
+     */
+    static final int SUM_CHUNK = 1 << 18;
+
+    /** num[c t] += w_t v_t and den[c t] += w_t over the members c = codes[g] of subvectors from .. to - 1, in order. */
+    private static void addMembers(float[] data, int from, int to, int d, float[] weights, int groups, int[] codes,
+                                   double[] num, double[] den) {
         for (int g = from; g < to; g++) {
             int w0 = (g % groups) * d;
             int c0 = codes[g] * d;
@@ -144,7 +173,6 @@ public final class WeightedKMeans {
                 den[c0 + t] += w;
             }
         }
-        return new BlockedKMeans.Partial(a.changed, a.loss, num, den);
     }
 
     /** Outcome of one assignment step: how many codes moved and the loss with the current codebook. */

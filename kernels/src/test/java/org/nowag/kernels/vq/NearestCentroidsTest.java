@@ -127,6 +127,38 @@ class NearestCentroidsTest {
         for (int code : one.codes) assertTrue(code >= 0 && code < 256, "code " + code);
     }
 
+    @Test
+    void weightedSumsOverSeveralChunksAreTheSameOnAnyThreadCountAndEqualPlainSums() {
+        int d = 2;
+        int groups = 3;
+        int n = WeightedKMeans.SUM_CHUNK * 2 + 12345;  // three chunks, the last one short
+        float[] data = TestMatrices.gaussian(n, d, 41);
+        float[] weights = TestMatrices.activations(groups * d, 41);
+        float[] codebook = TestMatrices.gaussian(8, d, 42);
+        int[] start = new int[n];
+        Arrays.fill(start, -1);
+        BlockedKMeans.Partial one = WeightedKMeans.assignAndSum(data, 0, n, d, weights, groups, codebook, 8, start.clone(), 1);
+        for (int threads : new int[] {2, 3}) {
+            int[] codes = start.clone();
+            BlockedKMeans.Partial many = WeightedKMeans.assignAndSum(data, 0, n, d, weights, groups, codebook, 8, codes, threads);
+            assertArrayEquals(one.numerator, many.numerator, threads + " threads: numerators");
+            assertArrayEquals(one.denominator, many.denominator, threads + " threads: denominators");
+            assertEquals(one.loss, many.loss, 0.0);
+            double[] num = new double[8 * d];
+            double[] den = new double[8 * d];
+            for (int g = 0; g < n; g++) {
+                for (int t = 0; t < d; t++) {
+                    num[codes[g] * d + t] += (double) weights[(g % groups) * d + t] * data[g * d + t];
+                    den[codes[g] * d + t] += weights[(g % groups) * d + t];
+                }
+            }
+            for (int i = 0; i < num.length; i++) {
+                assertEquals(num[i], many.numerator[i], 1e-9 * Math.abs(den[i]), "numerator " + i);
+                assertEquals(den[i], many.denominator[i], 1e-9 * den[i], "denominator " + i);
+            }
+        }
+    }
+
     /** The kernel's float definition, one centroid at a time: a = sum (w c) c by fma, then s = a + sum b_t c_t by fma. */
     static float[] floatScores(float[] data, int g, int d, float[] weights, int w0, float[] codebook, int k) {
         float[] s = new float[k];
