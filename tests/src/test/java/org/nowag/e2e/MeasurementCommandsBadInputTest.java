@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** mem-check --run and bench refuse bad specs and caps with a message that names them, before writing anything. */
+/**
+ * mem-check --run and bench refuse bad specs and caps with a message that names them, before writing anything;
+ * bench-vq refuses a bad thread or repeat count before it measures anything.
+ */
 class MeasurementCommandsBadInputTest {
     @TempDir
     Path dir;
@@ -46,6 +49,20 @@ class MeasurementCommandsBadInputTest {
             assertEquals(1, run.code, String.join(" ", c) + ": " + run.err);
             assertTrue(run.err.contains(c[2]), String.join(" ", c) + " -> " + run.err);
             assertFalse(Files.exists(scratch), "nothing written for " + String.join(" ", c));
+        }
+    }
+
+    @Test
+    void benchVqRefusesZeroThreadsOrRepeatsBeforeMeasuring() {
+        String[][] cases = {
+                {"--threads", "0", "--threads 0 must be >= 1"},
+                {"--repeats", "0", "--repeats 0 must be >= 1"},
+        };
+        for (String[] c : cases) {
+            CliAndCalibrationTest.Run run = CliAndCalibrationTest.cli("bench-vq", "--skip-whole", c[0], c[1]);
+            assertEquals(1, run.code, String.join(" ", c) + ": " + run.err);
+            assertTrue(run.err.contains(c[2]), String.join(" ", c) + " -> " + run.err);
+            assertFalse(run.out.contains("GEMM peak"), "nothing measured for " + String.join(" ", c));
         }
     }
 }

@@ -40,7 +40,7 @@ public final class VqTask implements Serializable {
     }
 
     public VqPartSummary run(Configuration conf) throws IOException {
-        KernelThreads.matchTask();
+        int threads = KernelThreads.matchTask();
         long start = System.nanoTime();
         String name = block.tensor.name();
         int rows = block.rowCount;
@@ -52,7 +52,7 @@ public final class VqTask implements Serializable {
         }
         VqResult r;
         try {
-            r = NoWagVq.quantize(w, rows, cols, activations, config);
+            r = NoWagVq.quantize(w, rows, cols, activations, config, threads);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("tensor " + name + ": " + e.getMessage(), e);
         }
