@@ -54,10 +54,12 @@ public final class LlamaTrainer {
         List<HeldoutSet> heldout = new ArrayList<>();
         for (String h : s.heldout()) heldout.add(HeldoutSet.parse(h));
         Path out = s.out();
+        // The tokenizer is trained (and its size checked) before --out is created: a bad run writes nothing.
+        BpeTrainer.Result bpe = Files.exists(out.resolve("tokenizer.json")) ? null : trainTokenizer(trainFiles);
         Files.createDirectories(out);
         checkFingerprint(out.resolve("settings.json"));
-
-        Tokenizer tokenizer = tokenizer(out, trainFiles);
+        if (bpe != null) TokenizerFiles.write(bpe, s.seq(), out);
+        Tokenizer tokenizer = loadTokenizer(out);
         int eos = tokenizer.eosId().orElseThrow(() -> new IllegalStateException(out + "/tokenizer.json has no end-of-text token"));
         long t0 = System.nanoTime();
         TokenCorpus train = TokenCorpus.encode("train", trainFiles, tokenizer, eos);
@@ -150,21 +152,22 @@ public final class LlamaTrainer {
         return sum / batches.size();
     }
 
-    private Tokenizer tokenizer(Path out, List<Path> trainFiles) throws IOException {
-        Path json = out.resolve("tokenizer.json");
-        if (!Files.exists(json)) {
-            long t0 = System.nanoTime();
-            BpeTrainer bpe = new BpeTrainer(settings.vocabSize(), List.of(TrainSettings.EOS));
-            for (Path f : trainFiles) bpe.add(TextFiles.read(f));
-            BpeTrainer.Result result = bpe.train();
-            if (result.vocab().size() != settings.vocabSize()) {
-                throw new IllegalArgumentException("--text: the training text yields only " + result.vocab().size()
-                        + " BPE tokens, fewer than --vocab " + settings.vocabSize());
-            }
-            TokenizerFiles.write(result, settings.seq(), out);
-            progress.printf(Locale.ROOT, "tokenizer: byte-level BPE, %d tokens, trained in %.1f s%n",
-                    result.vocab().size(), (System.nanoTime() - t0) / 1e9);
+    private BpeTrainer.Result trainTokenizer(List<Path> trainFiles) throws IOException {
+        long t0 = System.nanoTime();
+        BpeTrainer bpe = new BpeTrainer(settings.vocabSize(), List.of(TrainSettings.EOS));
+        for (Path f : trainFiles) bpe.add(TextFiles.read(f));
+        BpeTrainer.Result result = bpe.train();
+        if (result.vocab().size() != settings.vocabSize()) {
+            throw new IllegalArgumentException("--text: the training text yields only " + result.vocab().size()
+                    + " BPE tokens, fewer than --vocab " + settings.vocabSize());
         }
+        progress.printf(Locale.ROOT, "tokenizer: byte-level BPE, %d tokens, trained in %.1f s%n",
+                result.vocab().size(), (System.nanoTime() - t0) / 1e9);
+        return result;
+    }
+
+    private Tokenizer loadTokenizer(Path out) throws IOException {
+        Path json = out.resolve("tokenizer.json");
         Tokenizer t = TokenizerLoader.load(FileSystem.getLocal(new Configuration()), new org.apache.hadoop.fs.Path(json.toAbsolutePath().toUri()));
         if (t.vocabSize() != settings.vocabSize()) {
             throw new IllegalArgumentException(json + " has " + t.vocabSize() + " tokens, --vocab is " + settings.vocabSize());
