@@ -100,7 +100,7 @@ class TrainLlamaTest {
                 {"--vocab", "4096", "the training text yields only"},
                 {"--vocab", "9000", "--vocab must be in 258..8192"},
                 {"--steps", "0", "--steps must be > 0"},
-                {"--warmup", "400", "--warmup must be in 0..399"},
+                {"--steps", "10", "--warmup", "10", "--warmup must be in 0..9"},
                 {"--layers", "-1", "--layers must be > 0"},
                 {"--lr", "0", "--lr must be > 0"},
         };

@@ -5,11 +5,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The loss curve as a self-contained SVG: training loss per step (thin, light) and its running mean over 25 steps
+ * The loss curve as a self-contained SVG: training loss per step (thin, light) and its running mean over 10 steps
  * (thick), held-out losses as marked lines, loss against tokens seen.
  */
 public final class LossCurveSvg {
     private static final String[] COLORS = {"#d62728", "#2ca02c", "#9467bd", "#ff7f0e"};
+    private static final int MEAN_OF = 10;
     private static final int W = 800;
     private static final int H = 480;
     private static final int L = 70;
@@ -65,13 +66,13 @@ public final class LossCurveSvg {
             LossLog.Row r = rows.get(i);
             raw.add(new double[] {r.tokens(), r.trainLoss()});
             sum += r.trainLoss();
-            if (i >= 25) sum -= rows.get(i - 25).trainLoss();
-            mean.add(new double[] {r.tokens(), sum / Math.min(i + 1, 25)});
+            if (i >= MEAN_OF) sum -= rows.get(i - MEAN_OF).trainLoss();
+            mean.add(new double[] {r.tokens(), sum / Math.min(i + 1, MEAN_OF)});
         }
         s.append(polyline(raw, maxX, minY, maxY, "#9ecae1", 1));
         s.append(polyline(mean, maxX, minY, maxY, "#1f77b4", 2.5));
         int legendY = T + 18;
-        s.append(legend(legendY, "#1f77b4", "training loss (mean of 25 steps)", maxX));
+        s.append(legend(legendY, "#1f77b4", "training loss (mean of the last " + MEAN_OF + " steps)", maxX));
         for (int k = 0; k < log.heldoutNames().size(); k++) {
             List<double[]> pts = new ArrayList<>();
             for (LossLog.Row r : rows) if (!Double.isNaN(r.heldout()[k])) pts.add(new double[] {r.tokens(), r.heldout()[k]});
@@ -108,8 +109,9 @@ public final class LossCurveSvg {
     }
 
     private static String tokens(double v) {
-        if (v >= 1e6) return String.format(Locale.ROOT, "%.1fM", v / 1e6);
-        if (v >= 1e3) return String.format(Locale.ROOT, "%.0fk", v / 1e3);
+        if (v >= 1e6) return String.format(Locale.ROOT, "%.2fM", v / 1e6);
+        if (v >= 1e4) return String.format(Locale.ROOT, "%.0fk", v / 1e3);
+        if (v >= 1e3) return String.format(Locale.ROOT, "%.1fk", v / 1e3);
         return String.format(Locale.ROOT, "%.0f", v);
     }
 
