@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
                 "Run 'nowag <command> --help' for a command's options and examples."},
         subcommands = {CompressCommand.class, InspectCommand.class, DemoCommand.class, ImportMiniLmCommand.class,
                 BenchCommand.class, ScaleProofCommand.class, DecompressCommand.class, BenchVqCommand.class, BenchArmorCommand.class,
-                CalibrateCommand.class, EvaluateCommand.class, MemCheckCommand.class,
+                CalibrateCommand.class, EvaluateCommand.class, MemCheckCommand.class, org.nowag.tools.train.TrainLlamaCommand.class,
                 CommandLine.HelpCommand.class})
 public final class NowagCli {
     public static void main(String[] args) {
