@@ -53,6 +53,11 @@ public final class GramRowChunks {
     /** diag(X^T X): sum over tokens of x^2, in double, in token order. */
     public double[] diagonal() {
         if (rows == null) throw new IllegalStateException("released");
+        return sumOfSquares(rows, tokens, inFeatures);
+    }
+
+    /** Per column j, the sum over the rows of x_tj^2, in double, in row order (the one loop both classes use). */
+    static double[] sumOfSquares(float[] rows, int tokens, int inFeatures) {
         double[] diag = new double[inFeatures];
         for (int t = 0; t < tokens; t++) {
             int base = t * inFeatures;
