@@ -23,7 +23,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.nowag.io.fs.FileDigest;
 import org.nowag.job.cli.NowagCli;
+import org.nowag.job.commit.OutputManifest;
 
 /**
  * nowag on a real multi-JVM Spark cluster: a standalone Master and two one-core Workers started from the test
@@ -119,18 +121,38 @@ class SparkStandaloneClusterTest {
         seconds.put(label + " (local[2])", (System.nanoTime() - t0) / 1e9);
     }
 
-    /** Same files, byte for byte, except what names the run (its Spark master, timings, the report drawn from them). */
+    /** The files that name the run (its Spark master and timings, and the manifest that lists their digests). */
+    static boolean namesTheRun(String file) {
+        return file.equals("report.json") || file.equals("report.html") || file.equals(OutputManifest.FILE);
+    }
+
+    /**
+     * Same files, byte for byte, except what names the run; the manifests list the same digests for every other
+     * file, and each matches its own folder.
+     */
     static void assertSameFiles(String expectedDir, String actualDir) throws IOException {
-        Map<String, byte[]> expected = Stores.files(new org.apache.hadoop.fs.Path(expectedDir), conf);
-        Map<String, byte[]> actual = Stores.files(new org.apache.hadoop.fs.Path(actualDir), conf);
+        org.apache.hadoop.fs.Path expectedPath = new org.apache.hadoop.fs.Path(expectedDir);
+        org.apache.hadoop.fs.Path actualPath = new org.apache.hadoop.fs.Path(actualDir);
+        Map<String, byte[]> expected = Stores.files(expectedPath, conf);
+        Map<String, byte[]> actual = Stores.files(actualPath, conf);
         assertEquals(new TreeSet<>(expected.keySet()), new TreeSet<>(actual.keySet()), actualDir);
-        int compared = 0;
+        List<String> differ = new ArrayList<>();
         for (String name : expected.keySet()) {
-            if (name.equals("report.json") || name.equals("report.html")) continue;
-            assertArrayEquals(expected.get(name), actual.get(name), name + " in " + actualDir);
-            compared++;
+            if (!namesTheRun(name) && !java.util.Arrays.equals(expected.get(name), actual.get(name))) differ.add(name);
         }
-        assertTrue(compared >= 3, "model files compared in " + actualDir + ": " + expected.keySet());
+        assertEquals(List.of(), differ, "files that differ from local[2]'s in " + actualDir);
+        assertTrue(expected.keySet().stream().filter(n -> !namesTheRun(n)).count() >= 3, "files compared: " + expected.keySet());
+        FileSystem fs = actualPath.getFileSystem(conf);
+        assertEquals(manifestOfModel(expectedPath), manifestOfModel(actualPath), "manifest entries");
+        assertEquals(List.of(), OutputManifest.verify(fs, actualPath), "the manifest matches the files");
+    }
+
+    static List<String> manifestOfModel(org.apache.hadoop.fs.Path dir) throws IOException {
+        List<String> entries = new ArrayList<>();
+        for (FileDigest d : OutputManifest.read(dir.getFileSystem(conf), dir)) {
+            if (!namesTheRun(d.name)) entries.add(d.toString());
+        }
+        return entries;
     }
 
     static List<String> compress(String out, String... methodArgs) {
