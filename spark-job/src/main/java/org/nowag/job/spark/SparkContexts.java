@@ -6,51 +6,13 @@ import org.apache.spark.SparkContext;
 
 /**
  * Gets the SparkContext to run on: the one spark-submit (or a notebook) already made, else an embedded local[*].
- * Task descriptions travel with Kryo; our classes are registered so their names are not written per record.
+ * Task descriptions travel with Kryo; our classes are registered ({@link KryoClasses}) so their names are not written
+ * per record, and spark.kryo.registrationRequired=true (the test suite's setting) works.
  */
 public final class SparkContexts {
     public static final String DEFAULT_MASTER = "local[*]";
 
     private SparkContexts() {}
-
-    /** Classes that travel between driver and executors (plain classes: Spark's Kryo 4 cannot serialize records). */
-    public static final String KRYO_CLASSES = String.join(",",
-            "org.nowag.job.plan.RowBlock",
-            "org.nowag.job.exec.PruneTask",
-            "org.nowag.job.exec.PartSummary",
-            "org.nowag.job.exec.ColumnStatsTask",
-            "org.nowag.job.exec.ShardWriteTask",
-            "org.nowag.job.exec.ShardSource",
-            "org.nowag.job.exec.ScoreHistogramTask",
-            "org.nowag.kernels.prune.BlockedThreshold$Cut",
-            "org.nowag.kernels.prune.BlockedThreshold$Threshold",
-            "org.nowag.job.exec.DigestTask",
-            "org.nowag.job.exec.ArrowPartsTask",
-            "org.nowag.io.fs.FileDigest",
-            "org.nowag.io.safetensors.TensorInfo",
-            "org.nowag.io.safetensors.TensorSpec",
-            "org.nowag.io.safetensors.DType",
-            "org.nowag.kernels.prune.SparsityPattern",
-            "org.nowag.kernels.prune.SparsityPattern$Group",
-            "org.nowag.kernels.prune.PruneMethod",
-            "org.nowag.kernels.vq.VqConfig",
-            "org.nowag.job.exec.VqTask",
-            "org.nowag.job.exec.VqPartSummary",
-            "org.nowag.kernels.armor.ArmorConfig",
-            "org.nowag.job.exec.ArmorTask",
-            "org.nowag.job.exec.ArmorPartSummary",
-            "org.nowag.job.exec.VqBlockTask",
-            "org.nowag.job.exec.VqBlockTask$Prepared",
-            "org.nowag.job.exec.VqBlockTask$Finished",
-            "org.nowag.kernels.vq.VqGeometry",
-            "org.nowag.kernels.vq.BlockedKMeans$Partial",
-            "org.nowag.job.exec.DecompressShardTask",
-            "org.nowag.job.calib.CalibrationTask",
-            "org.nowag.kernels.model.StatisticsCollector",
-            "org.nowag.kernels.model.GramAccumulator",
-            "org.nowag.kernels.model.Perplexity",
-            "org.nowag.job.eval.EvalTask",
-            "org.nowag.job.eval.EvalResult");
 
     /**
      * @param master explicit master, or null: keep the one spark-submit set (spark.master), else local[*].
@@ -65,7 +27,7 @@ public final class SparkContexts {
             conf.setMaster(DEFAULT_MASTER);
         }
         conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
-        conf.setIfMissing("spark.kryo.classesToRegister", KRYO_CLASSES);
+        conf.setIfMissing("spark.kryo.registrator", KryoClasses.class.getName());
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         // Every task is a pure function of its inputs: a retried task rewrites the same part.
         conf.setIfMissing("spark.task.maxFailures", "4");
