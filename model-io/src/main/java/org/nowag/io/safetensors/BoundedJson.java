@@ -8,10 +8,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import org.nowag.io.text.StrictUtf8;
 
 /**
  * Parses untrusted JSON (safetensors headers, index files) into a tree with hard limits, so a hostile file fails with
@@ -35,13 +32,9 @@ public final class BoundedJson {
     public static JsonNode readObject(String file, String what, byte[] utf8) throws SafetensorsFormatException {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(utf8))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new SafetensorsFormatException(file, what + " is not valid UTF-8");
+            text = StrictUtf8.decode(utf8);
+        } catch (StrictUtf8.MalformedUtf8Exception e) {
+            throw new SafetensorsFormatException(file, what + " is " + e.getMessage());
         }
         JsonNode node;
         try {
