@@ -37,7 +37,7 @@ final class BenchArmorCommand implements Callable<Integer> {
                 "start (rel.)", "end (rel.)");
         for (String s : shapes) {
             String[] p = s.trim().toLowerCase().split("x");
-            if (p.length != 2) throw new IllegalArgumentException("shape '" + s + "' must look like 4096x4096");
+            if (p.length != 2) throw new org.nowag.job.api.BadOptionException("--shapes '" + s + "': a shape must look like 4096x4096");
             int rows = Integer.parseInt(p[0]);
             int cols = Integer.parseInt(p[1]);
             Random rnd = new Random(0);

@@ -65,7 +65,7 @@ final class BenchVqCommand implements Callable<Integer> {
 
     private static int[] parse(String s) {
         String[] p = s.trim().toLowerCase().split("x");
-        if (p.length != 2) throw new IllegalArgumentException("shape '" + s + "' must look like 4096x4096");
+        if (p.length != 2) throw new org.nowag.job.api.BadOptionException("--shapes '" + s + "': a shape must look like 4096x4096");
         return new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1])};
     }
 }

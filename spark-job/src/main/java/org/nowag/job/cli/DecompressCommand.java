@@ -2,7 +2,9 @@ package org.nowag.job.cli;
 
 import java.util.concurrent.Callable;
 import org.nowag.job.api.Decompressor;
+import org.nowag.job.api.Preflight;
 import org.nowag.job.spark.SparkContexts;
+import org.nowag.job.spark.SparkMaster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,8 +27,11 @@ final class DecompressCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        long shardBytes = (long) (OptionValues.positive("--shard-mb", shardMb, "MB per output shard") * 1e6);
+        SparkMaster.check(master);
+        Preflight.decompress(model, out, shardBytes, SparkContexts.hadoopConfiguration());
         try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master)) {
-            int n = new Decompressor(spark.context, Log::info).run(model, out, (long) (shardMb * 1e6));
+            int n = new Decompressor(spark.context, Log::info).run(model, out, shardBytes);
             System.out.println("decoded " + n + " VQ weights; dense model: " + out);
             return 0;
         }
