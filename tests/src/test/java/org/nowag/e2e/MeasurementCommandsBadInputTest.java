@@ -51,4 +51,23 @@ class MeasurementCommandsBadInputTest {
             assertFalse(Files.exists(scratch), "nothing written for " + String.join(" ", c));
         }
     }
+
+    @Test
+    void aScratchDirectoryThatIsARegularFileIsRefusedNamingTheOption() throws java.io.IOException {
+        Path file = Files.writeString(dir.resolve("occupied"), "keep");
+        for (String command : new String[] {"bench", "mem-check", "scale-proof"}) {
+            CliAndCalibrationTest.Run run = CliAndCalibrationTest.cli(command, "--dir", file.toString());
+            Refusals.assertRefused(run, 1, new String[] {"--dir", "occupied", "is a regular file"});
+        }
+        assertEquals("keep", Files.readString(file));
+    }
+
+    @Test
+    void benchShapesThatAreNotRowsByColsAreBadUsage() {
+        for (String command : new String[] {"bench-vq", "bench-armor"}) {
+            CliAndCalibrationTest.Run run = CliAndCalibrationTest.cli(command, "--shapes", "4096by4096");
+            assertEquals(2, run.code, run.err);
+            assertTrue(run.err.contains("--shapes '4096by4096'"), run.err);
+        }
+    }
 }

@@ -30,7 +30,9 @@ final class BenchVqCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        VqConfig cfg = VqConfig.ofBits(dim, bits, iters, 0);
+        for (String s : shapes) parse(s);  // a bad shape stops here, before minutes of GEMM timing
+        VqConfig cfg = OptionValues.convert("--vq-dim " + dim + " --vq-bits " + bits + " --iters " + iters,
+                () -> VqConfig.ofBits(dim, bits, iters, 0));
         Runtime rt = Runtime.getRuntime();
         System.out.printf("machine: %d cores, max heap %.1f GiB, %s %s, %s%n", rt.availableProcessors(),
                 rt.maxMemory() / 1073741824.0, System.getProperty("java.vm.name"), System.getProperty("java.version"),
@@ -64,8 +66,6 @@ final class BenchVqCommand implements Callable<Integer> {
     }
 
     private static int[] parse(String s) {
-        String[] p = s.trim().toLowerCase().split("x");
-        if (p.length != 2) throw new org.nowag.job.api.BadOptionException("--shapes '" + s + "': a shape must look like 4096x4096");
-        return new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1])};
+        return Shapes.parse(s);
     }
 }
