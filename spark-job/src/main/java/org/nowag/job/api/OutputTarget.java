@@ -21,13 +21,9 @@ public final class OutputTarget {
      * (it compares fingerprints), not a pre-flight's.
      */
     public static Path directory(String option, String uri, Configuration conf) throws IOException {
-        Path path = new Path(uri);
-        FileSystem fs = path.getFileSystem(conf);
-        path = fs.makeQualified(path);
-        FileStatus st = status(fs, path);
-        if (st == null) {
-            checkAncestors(option, fs, path);
-        } else if (!st.isDirectory()) {
+        Path path = qualified(uri, conf);
+        FileStatus st = statusOrAncestorsChecked(option, path, conf);
+        if (st != null && !st.isDirectory()) {
             throw new IOException(option + " " + path + " is a regular file; give a directory (new or empty)");
         }
         return path;
@@ -35,18 +31,28 @@ public final class OutputTarget {
 
     /** A file a command writes: not an existing directory, not under a regular file; when mustNotExist, absent. */
     public static Path file(String option, String uri, boolean mustNotExist, Configuration conf) throws IOException {
-        Path path = new Path(uri);
-        FileSystem fs = path.getFileSystem(conf);
-        path = fs.makeQualified(path);
-        FileStatus st = status(fs, path);
-        if (st == null) {
-            checkAncestors(option, fs, path);
-        } else if (st.isDirectory()) {
+        Path path = qualified(uri, conf);
+        FileStatus st = statusOrAncestorsChecked(option, path, conf);
+        if (st != null && st.isDirectory()) {
             throw new IOException(option + " " + path + " is a directory; give the path of a file to write");
-        } else if (mustNotExist) {
+        }
+        if (st != null && mustNotExist) {
             throw new IOException(option + " " + path + " already exists; choose another path or remove it");
         }
         return path;
+    }
+
+    private static Path qualified(String uri, Configuration conf) throws IOException {
+        Path path = new Path(uri);
+        return path.getFileSystem(conf).makeQualified(path);
+    }
+
+    /** The path's status; when it does not exist, null once its nearest existing ancestor is known to be a directory. */
+    private static FileStatus statusOrAncestorsChecked(String option, Path path, Configuration conf) throws IOException {
+        FileSystem fs = path.getFileSystem(conf);
+        FileStatus st = status(fs, path);
+        if (st == null) checkAncestors(option, fs, path);
+        return st;
     }
 
     /** The nearest existing ancestor must be a directory, or every write below it fails half-way. */

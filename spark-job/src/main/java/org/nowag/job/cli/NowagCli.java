@@ -61,7 +61,7 @@ public final class NowagCli {
             if (verbose) e.printStackTrace(err);
             return code;
         });
-        boolean verbose = Arrays.asList(args).contains("--verbose");
+        boolean verbose = Arrays.asList(args).contains("--verbose") || Boolean.getBoolean("nowag.debug");
         Logging.configure(verbose);
         try {
             return cli.execute(args);
