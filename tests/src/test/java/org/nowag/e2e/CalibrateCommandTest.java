@@ -159,7 +159,7 @@ class CalibrateCommandTest {
             assertEquals(0f, v[2]);
         }
         assertEquals(2, NowagCli.run("calibrate", "--imatrix", dat.toString()), "--out is required");
-        assertEquals(1, NowagCli.run("calibrate", "--imatrix", dat.toString(), "--text", dat.toString(),
+        assertEquals(2, NowagCli.run("calibrate", "--imatrix", dat.toString(), "--text", dat.toString(),
                 "--out", tmp.resolve("x.safetensors").toString()), "--imatrix and --text together are refused");
     }
 }

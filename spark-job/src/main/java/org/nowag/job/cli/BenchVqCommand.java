@@ -40,14 +40,16 @@ final class BenchVqCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        VqConfig cfg = VqConfig.ofBits(dim, bits, iters, 0);
+        for (String s : shapes) parse(s);  // a bad shape stops here, before minutes of GEMM timing
+        VqConfig cfg = OptionValues.convert("--vq-dim " + dim + " --vq-bits " + bits + " --iters " + iters,
+                () -> VqConfig.ofBits(dim, bits, iters, 0));
         Runtime rt = Runtime.getRuntime();
         System.out.printf("machine: %d cores, max heap %.1f GiB, %s %s, %s%n", rt.availableProcessors(),
                 rt.maxMemory() / 1073741824.0, System.getProperty("java.vm.name"), System.getProperty("java.version"),
                 System.getProperty("os.arch"));
         int th = threads == null ? rt.availableProcessors() : threads;
-        if (th < 1) throw new IllegalArgumentException("--threads " + th + " must be >= 1");
-        if (repeats < 1) throw new IllegalArgumentException("--repeats " + repeats + " must be >= 1");
+        OptionValues.atLeast("--threads", th, 1);
+        OptionValues.atLeast("--repeats", repeats, 1);
         System.out.printf("kernel: %s, %d threads, d=%d, K=%d%n", Simd.describe(), th, cfg.dim, cfg.codebookSize);
         double peak = VqBench.gemmPeak(4096, 3);
         System.out.printf("ND4J GEMM peak (4096^3 float, best of 3): %.1f GFLOP/s%n", peak);
@@ -79,8 +81,6 @@ final class BenchVqCommand implements Callable<Integer> {
     }
 
     private static int[] parse(String s) {
-        String[] p = s.trim().toLowerCase().split("x");
-        if (p.length != 2) throw new IllegalArgumentException("shape '" + s + "' must look like 4096x4096");
-        return new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1])};
+        return Shapes.parse(s);
     }
 }

@@ -3,11 +3,13 @@ package org.nowag.job.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.nowag.job.api.Preflight;
 import org.nowag.job.eval.EvalOptions;
 import org.nowag.job.eval.Evaluation;
 import org.nowag.job.eval.Evaluator;
 import org.nowag.job.progress.Progress;
 import org.nowag.job.spark.SparkContexts;
+import org.nowag.job.spark.SparkMaster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -69,6 +71,8 @@ final class EvaluateCommand implements Callable<Integer> {
         o.stride = stride;
         o.maxEvalTokens = maxEvalTokens;
         o.partitions = partitions;
+        SparkMaster.check(master);
+        Preflight.evaluate(o, SparkContexts.hadoopConfiguration());
         try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master);
              Progress progress = Progress.forCommand(spark.context, Log::info)) {
             Evaluation e = new Evaluator(spark.context, Log::info).run(o);

@@ -6,9 +6,11 @@ import org.nowag.io.safetensors.TensorInfo;
 import org.nowag.job.api.CompressOptions;
 import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.api.Compressor;
+import org.nowag.job.api.Preflight;
 import org.nowag.job.plan.MemoryEstimate;
 import org.nowag.job.plan.RowBlock;
 import org.nowag.job.plan.TargetTensor;
+import org.nowag.job.spark.SparkContexts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,15 +43,21 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--armor-block", defaultValue = "32", description = "armor: block size b to plan for. Default: ${DEFAULT-VALUE}.")
     int armorBlock;
 
+    @Option(names = "--no-config", description = "Plan for a model without config.json, as compress --no-config would.")
+    boolean noConfig;
+
     @Override
     public Integer call() throws Exception {
         CompressionMethod m = CompressionMethod.parse(method);
+        OptionValues.positive("--block-mb", blockMb, "MiB of float32 per row block");
         CompressOptions opts = new CompressOptions().model(model).out("unused").method(m).calibration(calibration)
-                .blockBytes((long) (blockMb * 1048576));
+                .blockBytes((long) (blockMb * 1048576)).noConfig(noConfig);
         // ARMOR is always 2:4 (compress refuses anything else); the other methods take the pattern options.
         opts.pattern(m == CompressionMethod.ARMOR && sparsity == null && pattern == null && group == null
                 ? org.nowag.kernels.prune.SparsityPattern.nOfM(2, 4) : PatternOptions.pattern(m, sparsity, pattern, group));
-        Compressor.PlannedRun run = Compressor.plan(opts, new Configuration());
+        Configuration conf = SparkContexts.hadoopConfiguration();
+        Compressor.PlannedRun run = Compressor.plan(opts, conf);
+        Preflight.model(run.model, noConfig ? null : "inspect");
         long total = 0;
         System.out.printf("%-60s %-5s %-16s %12s  %s%n", "tensor", "dtype", "shape", "bytes", "compress");
         for (TensorInfo t : run.model.tensors()) {

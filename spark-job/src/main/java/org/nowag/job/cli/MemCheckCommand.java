@@ -66,6 +66,7 @@ final class MemCheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (runs != null) FixedHeapRuns.check(runs);  // a bad spec stops here, before the scratch directory exists
+        org.nowag.job.api.Preflight.workDirectory("--dir", dir, new org.apache.hadoop.conf.Configuration());
         java.nio.file.Path root = java.nio.file.Path.of(dir).toAbsolutePath();
         Files.createDirectories(root);
         if (runs != null && !runs.isEmpty()) {

@@ -54,6 +54,7 @@ final class ScaleProofCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         java.nio.file.Path local = java.nio.file.Path.of(dir).toAbsolutePath();
+        org.nowag.job.api.Preflight.workDirectory("--dir", local.toUri().toString(), new Configuration());
         if (!Files.exists(local.resolve("model.safetensors.index.json"))) {
             Log.info("writing the Llama-2-70B layout (sparse, " + densePrefix + "* dense) into " + local);
             Llama70bLayout.write(local, name -> name.startsWith(densePrefix), 70);

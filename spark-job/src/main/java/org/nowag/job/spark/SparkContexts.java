@@ -18,6 +18,7 @@ public final class SparkContexts {
      * @param master explicit master, or null: keep the one spark-submit set (spark.master), else local[*].
      */
     public static Handle getOrCreate(String master) {
+        SparkMaster.check(master);
         // getActive is private[spark] in Scala, which is public in bytecode: the only way to ask without creating one.
         boolean existed = org.apache.spark.SparkContext$.MODULE$.getActive().isDefined();
         SparkConf conf = new SparkConf(true).setAppName("nowag");
@@ -43,6 +44,21 @@ public final class SparkContexts {
             conf.setIfMissing("spark.ui.enabled", "false");
         }
         return new Handle(JavaSparkContext.fromSparkContext(SparkContext.getOrCreate(conf)), !existed);
+    }
+
+    /**
+     * The Hadoop configuration a run will use, without starting Spark (for checks made before it starts): the active
+     * context's, else a fresh one with every spark.hadoop.* setting (system properties, spark-submit's conf), as
+     * Spark copies them into the context it makes.
+     */
+    public static org.apache.hadoop.conf.Configuration hadoopConfiguration() {
+        scala.Option<SparkContext> active = org.apache.spark.SparkContext$.MODULE$.getActive();
+        if (active.isDefined()) return active.get().hadoopConfiguration();
+        org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+        for (scala.Tuple2<String, String> kv : new SparkConf(true).getAllWithPrefix("spark.hadoop.")) {
+            conf.set(kv._1(), kv._2());
+        }
+        return conf;
     }
 
     /** A context and whether we made it: a notebook's or a test's own context is not ours to stop. */
