@@ -1,12 +1,15 @@
 package org.nowag.job.cli;
 
 import java.util.concurrent.Callable;
+import org.nowag.job.api.BadOptionException;
 import org.nowag.job.api.CompressOptions;
 import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.api.CompressionReport;
 import org.nowag.job.api.Compressor;
+import org.nowag.job.api.Preflight;
 import org.nowag.job.progress.Progress;
 import org.nowag.job.spark.SparkContexts;
+import org.nowag.job.spark.SparkMaster;
 import org.nowag.kernels.prune.SparsityPattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,6 +22,7 @@ import picocli.CommandLine.Option;
                 "  nowag compress --model ./llama --out ./llama-sgpt24 --method sparsegpt --pattern 2:4 --calibration stats.safetensors",
                 "  nowag compress --model ./llama --out ./llama-vq2 --method nowag-vq --vq-dim 6 --vq-bits 2 --calibration stats.safetensors",
                 "  nowag compress --model ./llama --out ./llama-armor --method armor --armor-iters 10 --armor-block 32 --calibration stats.safetensors",
+                "  nowag compress --model ./llama --out ./llama-p50 --method wanda --sparsity 0.5 --dry-run   (plan, memory, time; writes nothing)",
                 "A re-run with the same arguments resumes from committed parts; when the output is complete it does nothing."})
 final class CompressCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Input model directory (file:, hdfs://, s3a://).")
@@ -86,12 +90,31 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--master", description = "Spark master. Default: the one spark-submit gives, else local[*].")
     String master;
 
+    @Option(names = "--dry-run", description = "Print the plan, the largest task's memory and a rough time, from the "
+            + "model's headers only; starts no Spark and writes nothing.")
+    boolean dryRun;
+
+    @Option(names = "--no-config", description = "Accept a model without config.json. The output then has none (pruning) "
+            + "or one holding only the compression block (nowag-vq, armor): Hugging Face loaders cannot load it until "
+            + "the model's config.json is added. Without this option such a model is refused.")
+    boolean noConfig;
+
     @Override
     @SuppressWarnings("try") // the progress line only needs to live as long as the command
     public Integer call() throws Exception {
         CompressOptions opts = options();
+        if (dryRun) {
+            int iterations = opts.method() == CompressionMethod.NOWAG_VQ ? vqIters : armorIters;
+            return CompressDryRun.print(opts, master, iterations, System.out);
+        }
+        SparkMaster.check(master);
+        // Everything cheap before Spark starts and before any byte is written: a refusal leaves nothing behind.
+        if (Preflight.compress(opts, SparkContexts.hadoopConfiguration()).model.configJson() == null) {
+            Log.info("warning: " + opts.model() + " has no config.json (--no-config); the output will have none "
+                    + "(nowag-vq and armor: only the compression block), so Hugging Face loaders cannot load it as it is");
+        }
         try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master);
-             Progress progress = Progress.onTerminal(spark.context)) {
+             Progress progress = Progress.forCommand(spark.context, Log::info)) {
             CompressionReport report = new Compressor(spark.context, Log::info).run(opts);
             ReportTable.print(report, System.out);
             return 0;
@@ -100,12 +123,14 @@ final class CompressCommand implements Callable<Integer> {
 
     CompressOptions options() {
         CompressionMethod m = CompressionMethod.parse(method);
+        OptionValues.positive("--block-mb", blockMb, "MiB of float32 per row block");
+        OptionValues.positive("--shard-mb", shardMb, "MB per output shard");
         CompressOptions opts = new CompressOptions().model(model).out(out).method(m).calibration(calibration)
                 .include(include).blockBytes((long) (blockMb * 1048576)).maxShardBytes((long) (shardMb * 1e6))
-                .skipNonFinite(skipNonFinite);
+                .skipNonFinite(skipNonFinite).noConfig(noConfig);
         if (m == CompressionMethod.NOWAG_VQ) {
             if (sparsity != null || pattern != null || group != null) {
-                throw new IllegalArgumentException("--sparsity, --pattern and --group are for pruning; nowag-vq takes --vq-dim, --vq-bits, --vq-iters, --seed");
+                throw new BadOptionException("--sparsity, --pattern and --group are for pruning; nowag-vq takes --vq-dim, --vq-bits, --vq-iters, --seed");
             }
             opts.vq(VqOptions.config(vqDim, vqBits, vqIters, seed, vqStore)).vqRowBlocks(vqRowBlocks);
             return opts;

@@ -162,6 +162,11 @@ public final class ArmorPlugin implements MethodPlugin {
         return MemoryEstimate.armorTaskBytes(t.info, ((ArmorParams) t.params).config.blockSize());
     }
 
+    /** Measured with one iteration, setup included. */
+    @Override public double benchSeconds() { return 88.91; }
+
+    @Override public boolean timePerIteration() { return true; }
+
     @Override public String taskBytesCounts() {
         return "ARMOR, the whole matrix, heap + ND4J off-heap: W, W_bar, core, the S step's residual and undo copy, "
                 + "one chunk of block products";
