@@ -1,15 +1,22 @@
 package org.nowag.job.cli;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.nowag.job.api.CompressOptions;
 import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.api.CompressionReport;
 import org.nowag.job.api.Compressor;
+import org.nowag.job.plan.Recipe;
 import org.nowag.job.progress.Progress;
 import org.nowag.job.spark.SparkContexts;
 import org.nowag.kernels.prune.SparsityPattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "compress", mixinStandardHelpOptions = true,
         description = "Compress every linear weight of a safetensors model and write an HF-style model, report.json.",
@@ -19,6 +26,7 @@ import picocli.CommandLine.Option;
                 "  nowag compress --model ./llama --out ./llama-sgpt24 --method sparsegpt --pattern 2:4 --calibration stats.safetensors",
                 "  nowag compress --model ./llama --out ./llama-vq2 --method nowag-vq --vq-dim 6 --vq-bits 2 --calibration stats.safetensors",
                 "  nowag compress --model ./llama --out ./llama-armor --method armor --armor-iters 10 --armor-block 32 --calibration stats.safetensors",
+                "  nowag compress --model ./llama --out ./llama-mixed --recipe recipe.yaml --calibration stats.safetensors   (docs/recipes.md)",
                 "A re-run with the same arguments resumes from committed parts; when the output is complete it does nothing."})
 final class CompressCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Input model directory (file:, hdfs://, s3a://).")
@@ -86,19 +94,50 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--master", description = "Spark master. Default: the one spark-submit gives, else local[*].")
     String master;
 
+    @Option(names = "--recipe", description = "YAML recipe: ordered rules (regex over tensor names -> method and its "
+            + "settings, or skip), and optionally a budget; replaces --method, --include and the method options "
+            + "(docs/recipes.md).")
+    String recipe;
+
+    @Spec CommandSpec spec;
+
+    /** Options a recipe replaces: with --recipe they are refused rather than silently ignored. */
+    static final List<String> RULE_OPTIONS = List.of("--method", "--include", "--sparsity", "--pattern", "--group",
+            "--vq-dim", "--vq-bits", "--vq-iters", "--vq-store", "--vq-row-blocks", "--seed", "--armor-iters",
+            "--armor-block", "--armor-store");
+
     @Override
     @SuppressWarnings("try") // the progress line only needs to live as long as the command
     public Integer call() throws Exception {
         CompressOptions opts = options();
+        Recipe rules = recipe(new Configuration());
         try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master);
              Progress progress = Progress.onTerminal(spark.context)) {
-            CompressionReport report = new Compressor(spark.context, Log::info).run(opts);
+            CompressionReport report = new Compressor(spark.context, Log::info).run(rules, opts);
             ReportTable.print(report, System.out);
             return 0;
         }
     }
 
+    /** The recipe of this command line: the --recipe file, checked, or the flags as one rule. */
+    Recipe recipe(Configuration conf) throws IOException {
+        if (recipe == null) return Recipe.of(options());
+        return RecipeFile.read(recipe, conf);
+    }
+
     CompressOptions options() {
+        if (recipe != null) {
+            List<String> given = new ArrayList<>();
+            for (String o : RULE_OPTIONS) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(o)) given.add(o);
+            }
+            if (!given.isEmpty()) {
+                throw new RecipeFile.RecipeException(String.join(", ", given) + ": not with --recipe; the recipe's rules "
+                        + "choose each tensor's method and settings (put them into the recipe, or drop --recipe)");
+            }
+            return new CompressOptions().model(model).out(out).calibration(calibration)
+                    .blockBytes((long) (blockMb * 1048576)).maxShardBytes((long) (shardMb * 1e6)).skipNonFinite(skipNonFinite);
+        }
         CompressionMethod m = CompressionMethod.parse(method);
         CompressOptions opts = new CompressOptions().model(model).out(out).method(m).calibration(calibration)
                 .include(include).blockBytes((long) (blockMb * 1048576)).maxShardBytes((long) (shardMb * 1e6))

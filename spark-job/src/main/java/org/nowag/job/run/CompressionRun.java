@@ -55,11 +55,14 @@ public final class CompressionRun {
         public final ModelDirectory model;
         public final CalibrationStats stats;
         public final CompressionPlan plan;
+        /** The recipe the plan follows (with a budget: its per-tensor settings). */
+        public final Recipe recipe;
 
-        Planned(ModelDirectory model, CalibrationStats stats, CompressionPlan plan) {
+        Planned(ModelDirectory model, CalibrationStats stats, CompressionPlan plan, Recipe recipe) {
             this.model = model;
             this.stats = stats;
             this.plan = plan;
+            this.recipe = recipe;
         }
     }
 
@@ -68,7 +71,7 @@ public final class CompressionRun {
         opts.validate();
         ModelDirectory model = ModelDirectory.open(opts.model(), conf);
         CalibrationStats stats = opts.calibration() == null ? null : CalibrationStats.load(opts.calibration(), conf);
-        return new Planned(model, stats, Planner.plan(model, recipe, opts, stats, conf));
+        return new Planned(model, stats, Planner.plan(model, recipe, opts, stats, conf), recipe);
     }
 
     public CompressionReport run(Recipe recipe, CompressOptions opts) throws IOException {
