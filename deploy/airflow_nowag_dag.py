@@ -1,11 +1,21 @@
-"""Airflow DAG: calibrate -> compress -> evaluate with nowag-spark, one output folder per run date.
+"""Airflow DAG: calibrate -> compress -> evaluate with nowag-spark, one output folder per DAG run.
 
-Needs apache-airflow-providers-apache-spark and a Spark connection (default: spark_default) whose host is the
-cluster's master (yarn, k8s://..., spark://...). The jar must be readable by spark-submit (a local path on the
-Airflow worker, hdfs:// or s3a://). Calibration text and held-out evaluation text must not overlap.
+Needs apache-airflow-providers-apache-spark 4.6.0 or newer (deploy_mode as an operator argument) and a Spark
+connection (default: spark_default) whose host is the cluster's master (yarn, k8s://..., spark://...), with
+spark-submit on the worker's PATH. The jar must be readable by spark-submit (a local path on the Airflow worker,
+hdfs:// or s3a://). Calibration text and held-out evaluation text must not overlap. Every keyword given to
+SparkSubmitOperator below is checked against the provider's real constructor by DeploySchemasTest.
+
+What a retry or a cleared task does today (each step with the same arguments into the same run folder):
+- calibrate writes its statistics file atomically at the end, so a retry after a failed attempt starts over and
+  writes it; but once the file exists (the task is cleared after it succeeded), calibrate refuses with
+  "already exists" (exit 1): delete RUN_DIR/calibration.safetensors first, or clear only compress and evaluate.
+- compress resumes from the parts a failed attempt committed; when the output is complete it does nothing.
+- evaluate computes again and overwrites RUN_DIR/evaluation.json.
 """
 from datetime import datetime, timedelta
 import os
+import re
 
 from airflow import DAG
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
@@ -15,8 +25,17 @@ MAIN_CLASS = "org.nowag.job.cli.NowagCli"
 MODEL = os.environ.get("NOWAG_MODEL", "hdfs:///models/llama-3-8b")
 TEXT = os.environ.get("NOWAG_CALIBRATION_TEXT", "hdfs:///data/calibration.txt")
 EVAL_TEXT = os.environ.get("NOWAG_EVAL_TEXT", "hdfs:///data/heldout.txt")
-# Every run date writes its own folder, so a re-run of one date resumes that date's output and nothing else.
-RUN_DIR = os.environ.get("NOWAG_OUT_ROOT", "hdfs:///models/nowag") + "/{{ ds }}"
+
+
+def path_safe(run_id):
+    """A DAG run id as one path segment: manual__2026-01-02T03:04:05.123456+00:00 has ':' (which Hadoop's Path
+    rejects in a relative segment) and '+'; both become '_'."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", run_id)
+
+
+# Every DAG run writes its own folder, named by its run id (unique, also for several manual runs on one day, which
+# the run date is not); a retry or a cleared task of that run works in the same folder.
+RUN_DIR = os.environ.get("NOWAG_OUT_ROOT", "hdfs:///models/nowag") + "/{{ run_id | path_safe }}"
 
 # The same JVM options and Kryo settings as deploy/nowag-submit.sh (parent pom.xml nowag.jvm.opens).
 JVM_OPENS = (
@@ -37,14 +56,28 @@ SPARK_CONF = {
     "spark.kryoserializer.buffer.max": "256m",
     "spark.task.maxFailures": "4",
     "spark.ui.showConsoleProgress": "false",
+    # One core per pruning task; SparseGPT, ARMOR and whole-matrix NoWag-VQ use more (e.g. 4 with executor_cores=4).
+    "spark.task.cpus": "1",
+    # Off-heap room for ND4J/OpenBLAS buffers, Arrow and netty next to the executor heap.
+    "spark.executor.memoryOverhead": "4g",
+    # A progress line (tasks done/total, bytes, ETA) in the task log every 60 s.
+    "spark.nowag.progress.interval": "60",
+    # S3: region and credentials for s3a:// paths. S3A's default chain has no web-identity provider (Kubernetes
+    # service-account roles); this one tries it first, then instance/container roles, then environment keys.
+    "spark.hadoop.fs.s3a.endpoint.region": os.environ.get("NOWAG_S3_REGION", "us-east-1"),
+    "spark.hadoop.fs.s3a.aws.credentials.provider": ",".join([
+        "software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider",
+        "org.apache.hadoop.fs.s3a.auth.IAMInstanceCredentialsProvider",
+        "software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider",
+    ]),
 }
 
 default_args = {
     "owner": "ml-platform",
-    # Every nowag step resumes from what it committed, so a retry only redoes the missing work.
     "retries": 2,
     "retry_delay": timedelta(minutes=10),
-    "retry_exponential_backoff": True,
+    # A step that runs longer than this is stopped (and retried): size it for your model and cluster.
+    "execution_timeout": timedelta(hours=12),
 }
 
 
@@ -55,7 +88,12 @@ def nowag_task(task_id, args):
         java_class=MAIN_CLASS,
         name="nowag-" + task_id,
         conn_id="spark_default",
+        # The driver runs on the Airflow worker (it reads headers and plans; tensor bytes never pass through it), so
+        # nowag's progress lines and errors are in the task log, and stopping the task stops the run.
+        deploy_mode="client",
         conf=SPARK_CONF,
+        num_executors=4,
+        executor_cores=2,
         executor_memory="8g",
         driver_memory="4g",
         application_args=args,
@@ -68,7 +106,9 @@ with DAG(
     start_date=datetime(2026, 1, 1),
     schedule=None,
     catchup=False,
+    max_active_runs=1,
     default_args=default_args,
+    user_defined_filters={"path_safe": path_safe},
     tags=["nowag", "spark"],
 ) as dag:
     calibrate = nowag_task("calibrate", [

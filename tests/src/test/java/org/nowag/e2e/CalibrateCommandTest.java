@@ -20,10 +20,10 @@ import org.nowag.io.model.ModelDirectory;
 import org.nowag.io.safetensors.SafetensorsFile;
 import org.nowag.io.safetensors.TensorInfo;
 import org.nowag.job.calib.CalibrateOptions;
+import org.nowag.job.calib.CalibrationStats;
 import org.nowag.job.calib.Calibrator;
 import org.nowag.job.cli.NowagCli;
 import org.nowag.kernels.model.GramAccumulator;
-import org.nowag.kernels.model.StatisticsCollector;
 
 /** `nowag calibrate` on the real MiniLM with real text (State of the Union 1790-1999), on the shared Spark context. */
 class CalibrateCommandTest {
@@ -40,8 +40,11 @@ class CalibrateCommandTest {
         text = Corpora.uris(Corpora.sotu(1990, 1999));
     }
 
-    static StatisticsCollector calibrate(int partitions, int samples, int seqLen, boolean full) throws IOException {
+    /** Calibrates into a fresh file and loads it; the result's token count is checked against the windows. */
+    static CalibrationStats calibrate(int partitions, int samples, int seqLen, boolean full) throws IOException {
+        Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "calib");
         CalibrateOptions o = new CalibrateOptions();
+        o.out = dir.resolve("stats.safetensors").toString();
         o.model = model.toUri().toString();
         o.texts = text;
         o.samples = samples;
@@ -49,21 +52,22 @@ class CalibrateCommandTest {
         o.seed = 42;
         o.partitions = partitions;
         o.full = full;
-        return new Calibrator(Fixtures.spark(), line -> { }).run(o);
+        Calibrator.Result r = new Calibrator(Fixtures.spark(), line -> { }).run(o);
+        assertEquals((long) samples * seqLen, r.tokens);
+        return CalibrationStats.load(o.out, new Configuration());
     }
 
     @Test
     void statisticsWithOneTwoAndFourPartitionsAgree() throws IOException {
-        StatisticsCollector one = calibrate(1, 8, 64, false);
+        CalibrationStats one = calibrate(1, 8, 64, false);
         for (int parts : new int[] {2, 4}) {
-            StatisticsCollector other = calibrate(parts, 8, 64, false);
-            assertEquals(one.accumulators().keySet(), other.accumulators().keySet());
-            for (Map.Entry<String, GramAccumulator> e : one.accumulators().entrySet()) {
-                double[] a = e.getValue().diagonal();
-                double[] b = other.get(e.getKey()).diagonal();
-                assertEquals(8 * 64, other.get(e.getKey()).tokens(), e.getKey());
+            CalibrationStats other = calibrate(parts, 8, 64, false);
+            assertEquals(one.names(), other.names());
+            for (String name : one.names()) {
+                float[] a = one.diagonal(name);
+                float[] b = other.diagonal(name);
                 for (int j = 0; j < a.length; j++) {
-                    assertEquals(a[j], b[j], 1e-4 * Math.abs(a[j]) + 1e-6, e.getKey() + "[" + j + "] with " + parts + " partitions");
+                    assertEquals(a[j], b[j], 1e-4 * Math.abs(a[j]) + 1e-6, name + "[" + j + "] with " + parts + " partitions");
                 }
             }
         }
@@ -155,7 +159,7 @@ class CalibrateCommandTest {
             assertEquals(0f, v[2]);
         }
         assertEquals(2, NowagCli.run("calibrate", "--imatrix", dat.toString()), "--out is required");
-        assertEquals(1, NowagCli.run("calibrate", "--imatrix", dat.toString(), "--text", dat.toString(),
+        assertEquals(2, NowagCli.run("calibrate", "--imatrix", dat.toString(), "--text", dat.toString(),
                 "--out", tmp.resolve("x.safetensors").toString()), "--imatrix and --text together are refused");
     }
 }

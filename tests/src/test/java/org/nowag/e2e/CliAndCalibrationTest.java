@@ -154,15 +154,15 @@ class CliAndCalibrationTest {
     void badArgumentsExitNonZeroWithAMessageThatSaysWhatToDo() {
         Path out = tmp.resolve("never");
         Run both = cli("compress", "--model", model.toString(), "--out", out.toString(), "--sparsity", "0.5", "--pattern", "2:4");
-        assertEquals(1, both.code);
+        assertEquals(2, both.code, "contradicting options are bad usage");
         assertTrue(both.err.contains("either --sparsity"), both.err);
 
         Run method = cli("compress", "--model", model.toString(), "--out", out.toString(), "--method", "gptq");
-        assertEquals(1, method.code);
+        assertEquals(2, method.code);
         assertTrue(method.err.contains("choose one of nowag-p, wanda, magnitude"), method.err);
 
         Run range = cli("compress", "--model", model.toString(), "--out", out.toString(), "--sparsity", "1.5");
-        assertEquals(1, range.code);
+        assertEquals(2, range.code);
         assertTrue(range.err.toLowerCase().contains("sparsity"), range.err);
 
         Run missing = cli("compress", "--out", out.toString());

@@ -50,6 +50,7 @@ class CliHelpTest {
             assertTrue(r[1].lines().anyMatch(l -> l.matches("\\s+(nowag|java -jar \\S*nowag-spark\\.jar) " + name + "\\b.*")),
                     name + " --help has an example line running it:\n" + r[1]);
             assertFalse(r[2].contains("picocli WARN"), name + ": " + r[2]);
+            assertTrue(r[1].contains("--verbose"), name + " --help lists --verbose (stack traces on errors):\n" + r[1]);
         }
     }
 

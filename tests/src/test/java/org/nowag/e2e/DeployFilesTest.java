@@ -131,7 +131,7 @@ class DeployFilesTest {
 
         String dagText = Files.readString(dag);
         assertTrue(dagText.contains("\"" + MAIN_CLASS + "\""), "the DAG names the main class");
-        assertTrue(dagText.contains("{{ ds }}"), "the output path depends on the run date");
+        assertTrue(dagText.contains("{{ run_id | path_safe }}"), "the output path depends on the DAG run");
         assertTrue(dagText.contains("\"retries\": 2"), "tasks retry");
         assertTrue(dagText.contains(JAR));
         assertTrue(Files.readString(DEPLOY.resolve("README.md")).contains("calibrate -> compress -> evaluate"));
@@ -202,10 +202,12 @@ class DeployFilesTest {
         assertTrue(defaults.contains("spark.driver.extraJavaOptions     " + jvmOpens() + "\n"));
         assertTrue(defaults.contains("spark.executor.extraJavaOptions   " + jvmOpens() + "\n"));
         assertTrue(defaults.contains("org.apache.spark.serializer.KryoSerializer"));
+        // The image runs bin/nowag (the JVM options live there once), with the jar where the launcher looks for it.
         String docker = Files.readString(DEPLOY.resolve("Dockerfile"));
         assertTrue(docker.contains("COPY spark-job/target/" + JAR + " /opt/nowag/" + JAR));
-        assertTrue(docker.contains("-jar /opt/nowag/" + JAR));
-        assertTrue(docker.contains(jvmOpens()));
+        assertTrue(docker.contains("COPY bin/nowag /opt/nowag/bin/nowag"));
+        assertTrue(docker.contains("ENTRYPOINT [\"/opt/nowag/bin/nowag\"]"));
+        assertTrue(Files.readString(ROOT.resolve("bin/nowag")).contains("\"$prefix/" + JAR + "\""), "launcher looks in PREFIX/");
         assertTrue(docker.startsWith("#") && docker.contains("FROM eclipse-temurin:17-jre"));
     }
 }

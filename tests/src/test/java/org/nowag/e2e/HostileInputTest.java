@@ -29,7 +29,8 @@ import org.nowag.job.api.CompressionReport;
 
 /**
  * Hostile or broken models through `nowag compress`: each ends with exit code 1, a message naming the file or tensor
- * and the problem, and no output directory.
+ * and the problem, no stack trace, and no output directory. The safetensors rules each have a unit test in model-io
+ * (SafetensorsHeaderValidationTest); here they are seen as a user sees them.
  */
 class HostileInputTest {
     static final String DOWN = "model.layers.0.mlp.down_proj.weight";
@@ -42,14 +43,15 @@ class HostileInputTest {
         Fixtures.spark();  // the CLI finds this context and leaves it running
     }
 
-    /** Runs compress into tmp/out and checks the refusal: exit 1, message holds every fragment, nothing written. */
+    /**
+     * Runs compress into tmp/out and checks the refusal: exit 1, one error line holding every fragment, no stack trace,
+     * nothing on stdout, nothing written.
+     */
     CliAndCalibrationTest.Run refused(Path model, String... fragments) {
         Path out = tmp.resolve("out");
         CliAndCalibrationTest.Run run = CliAndCalibrationTest.cli("compress", "--model", model.toString(),
                 "--out", out.toString(), "--method", "magnitude");
-        assertEquals(1, run.code, run.out + run.err);
-        for (String f : fragments) assertTrue(run.err.contains(f), "'" + f + "' not in: " + run.err);
-        assertFalse(Files.exists(out), "nothing may be written");
+        Refusals.assertRefused(run, 1, fragments, out);
         return run;
     }
 
@@ -199,5 +201,142 @@ class HostileInputTest {
         long zeros = 0;
         for (float v : up) if (v == 0) zeros++;
         assertEquals(up.length / 2, zeros, "the finite tensor is still pruned to 50%");
+    }
+
+    /** A valid two-tensor model file written by hand: DOWN at [0, 32), UP at [32, 64), 8 zero-padded header bytes. */
+    static String twoTensors(String downOffsets, String upOffsets) {
+        return "{\"" + DOWN + "\":{\"dtype\":\"F32\",\"shape\":[2,4],\"data_offsets\":" + downOffsets + "},"
+                + "\"" + UP + "\":{\"dtype\":\"F32\",\"shape\":[4,2],\"data_offsets\":" + upOffsets + "}}";
+    }
+
+    @Test
+    void aHoleBetweenTensorsIsRefusedWithItsOffsetsAndSize() throws IOException {
+        Path m = modelDir("hole");
+        writeRaw(m.resolve("model.safetensors"), twoTensors("[0,32]", "[40,72]"), 72);
+        refused(m, "model.safetensors", "hole", "[32, 40) of the data section", "8 bytes", DOWN, UP);
+    }
+
+    @Test
+    void trailingBytesAfterTheLastTensorAreRefused() throws IOException {
+        Path m = modelDir("trailing");
+        writeRaw(m.resolve("model.safetensors"), twoTensors("[0,32]", "[32,64]"), 70);
+        refused(m, "model.safetensors", "trailing bytes", "[64, 70) of the data section", "6 bytes", UP);
+    }
+
+    @Test
+    void aHeaderThatDoesNotBeginWithABraceOrIsPaddedWithOtherThanSpacesIsRefused() throws IOException {
+        Path m = modelDir("brace");
+        writeRaw(m.resolve("model.safetensors"), " " + twoTensors("[0,32]", "[32,64]"), 64);
+        refused(m, "model.safetensors", "begin with '{'");
+        writeRaw(m.resolve("model.safetensors"), twoTensors("[0,32]", "[32,64]") + "\n", 64);
+        refused(m, "model.safetensors", "only spaces (0x20)");
+    }
+
+    @Test
+    void anInvalidConfigJsonIsRefusedNamingItBeforeAnythingIsWritten() throws IOException {
+        Path m = modelDir("bad-config");
+        writeModel(m.resolve("model.safetensors"), Map.of(DOWN, random(4, 8, 1)));
+        Files.writeString(m.resolve("config.json"), "{\"model_type\": \"llama\",\n");
+        refused(m, "config.json", "invalid JSON", "line 2");
+        Files.write(m.resolve("config.json"), new byte[] {'{', '"', (byte) 0xc0, (byte) 0xaf, '"', ':', '1', '}'});
+        refused(m, "config.json", "not valid UTF-8", "byte offset 2");
+    }
+
+    @Test
+    void aModelWithoutConfigJsonIsRefusedUnlessNoConfigIsGiven() throws IOException {
+        Path m = Files.createDirectories(tmp.resolve("no-config"));
+        writeModel(m.resolve("model.safetensors"), Map.of(DOWN, random(4, 8, 1)));
+        refused(m, "config.json", "missing", "--no-config");
+
+        Path out = tmp.resolve("out");
+        CliAndCalibrationTest.Run run = CliAndCalibrationTest.cli("compress", "--model", m.toString(),
+                "--out", out.toString(), "--method", "magnitude", "--no-config");
+        assertEquals(0, run.code, run.err);
+        assertTrue(run.err.contains("warning") && run.err.contains("no config.json"), "the consequence is stated: " + run.err);
+        assertTrue(Files.exists(out.resolve("_SUCCESS")));
+        assertFalse(Files.exists(out.resolve("config.json")), "the output has none either");
+    }
+
+    @Test
+    void aTokenizerWithInvalidUtf8IsRefusedNotCopied() throws IOException {
+        Path m = modelDir("tokenizer");
+        writeModel(m.resolve("model.safetensors"), Map.of(DOWN, random(4, 8, 1)));
+        byte[] tokenizer = Files.readAllBytes(Fixtures.miniLm().resolve("tokenizer.json"));
+        int at = new String(tokenizer, StandardCharsets.ISO_8859_1).indexOf("\"[UNK]\"") + 2;
+        tokenizer[at] = (byte) 0xfe;
+        Files.write(m.resolve("tokenizer.json"), tokenizer);
+        refused(m, "tokenizer.json", "not valid UTF-8", "byte offset " + at);
+    }
+
+    @Test
+    void aShardNameThatIsADirectoryIsNamedAsSuch() throws IOException {
+        Path single = modelDir("shard-dir");
+        Files.createDirectories(single.resolve("model.safetensors"));
+        refused(single, "model.safetensors", "is a directory");
+
+        Path indexed = modelDir("index-shard-dir");
+        writeModel(indexed.resolve("model-00001-of-00002.safetensors"), Map.of(DOWN, random(4, 8, 1)));
+        Files.createDirectories(indexed.resolve("model-00002-of-00002.safetensors"));
+        Files.writeString(indexed.resolve("model.safetensors.index.json"), "{\"weight_map\":{\"" + DOWN
+                + "\":\"model-00001-of-00002.safetensors\",\"" + UP + "\":\"model-00002-of-00002.safetensors\"}}");
+        refused(indexed, "model-00002-of-00002.safetensors", "is a directory");
+    }
+
+    @Test
+    void anOutputPathThatIsARegularFileOrUnderOneIsRefusedNamingTheOption() throws IOException {
+        Path m = modelDir("out-file");
+        writeModel(m.resolve("model.safetensors"), Map.of(DOWN, random(4, 8, 1)));
+        Path file = Files.writeString(tmp.resolve("a-file"), "keep me");
+        CliAndCalibrationTest.Run run = CliAndCalibrationTest.cli("compress", "--model", m.toString(),
+                "--out", file.toString(), "--method", "magnitude");
+        Refusals.assertRefused(run, 1, new String[] {"--out", "a-file", "is a regular file"});
+        run = CliAndCalibrationTest.cli("compress", "--model", m.toString(),
+                "--out", file.resolve("sub").toString(), "--method", "magnitude");
+        Refusals.assertRefused(run, 1, new String[] {"--out", "a-file is a regular file, not a directory"});
+        assertEquals("keep me", Files.readString(file));
+    }
+
+    @Test
+    void impossibleOptionValuesExitTwoNamingTheOptionBeforeAnythingIsRead() throws IOException {
+        Path m = modelDir("options");
+        writeModel(m.resolve("model.safetensors"), Map.of(DOWN, random(4, 8, 1)));
+        Path out = tmp.resolve("out");
+        String[][] cases = {
+                {"--block-mb", "0", "--block-mb 0: must be a positive number"},
+                {"--block-mb", "NaN", "--block-mb NaN: must be a positive number"},
+                {"--shard-mb", "-1", "--shard-mb -1: must be a positive number"},
+                {"--include", "foo(bar", "--include 'foo(bar': not a valid regular expression: Unclosed group"},
+                {"--master", "bogus://x", "--master 'bogus://x': not a Spark master URL"},
+                {"--master", "local[0]", "--master 'local[0]'"},
+                {"--pattern", "2:x", "--pattern 2:x"},
+        };
+        for (String[] c : cases) {
+            CliAndCalibrationTest.Run run = CliAndCalibrationTest.cli("compress", "--model", m.toString(),
+                    "--out", out.toString(), "--method", "magnitude", c[0], c[1]);
+            Refusals.assertRefused(run, 2, new String[] {c[2]}, out);
+            assertTrue(run.err.contains("Run 'nowag compress --help'"), run.err);
+        }
+        String[][] vq = {{"--vq-dim", "0", "--vq-dim 0: must be at least 1"}, {"--vq-bits", "0", "--vq-bits 0"},
+                {"--vq-iters", "0", "--vq-iters 0"}, {"--vq-store", "f8", "--vq-store 'f8'"}};
+        for (String[] c : vq) {
+            CliAndCalibrationTest.Run run = CliAndCalibrationTest.cli("compress", "--model", m.toString(),
+                    "--out", out.toString(), "--method", "nowag-vq", c[0], c[1]);
+            Refusals.assertRefused(run, 2, new String[] {c[2]}, out);
+        }
+    }
+
+    @Test
+    void verboseAddsTheStackTraceAndOnlyThen() throws IOException {
+        Path m = modelDir("verbose");
+        writeRaw(m.resolve("model.safetensors"), twoTensors("[0,32]", "[40,72]"), 72);
+        Path out = tmp.resolve("out");
+        CliAndCalibrationTest.Run quiet = CliAndCalibrationTest.cli("compress", "--model", m.toString(), "--out", out.toString());
+        assertFalse(Refusals.hasStackTrace(quiet.err), quiet.err);
+        CliAndCalibrationTest.Run verbose = CliAndCalibrationTest.cli("compress", "--model", m.toString(), "--out",
+                out.toString(), "--verbose");
+        assertEquals(1, verbose.code);
+        assertTrue(verbose.err.contains("SafetensorsFormatException") && Refusals.hasStackTrace(verbose.err), verbose.err);
+        assertTrue(verbose.err.indexOf("nowag: error:") < verbose.err.indexOf("\tat "), "the error line comes first: " + verbose.err);
+        assertFalse(Files.exists(out));
     }
 }

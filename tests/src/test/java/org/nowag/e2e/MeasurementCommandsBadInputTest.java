@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** mem-check --run and bench refuse bad specs and caps with a message that names them, before writing anything. */
+/**
+ * mem-check --run and bench refuse bad specs and caps with a message that names them, before writing anything: exit 2,
+ * bad usage, since no input could make them right; bench-vq refuses a bad thread or repeat count before it measures.
+ */
 class MeasurementCommandsBadInputTest {
     @TempDir
     Path dir;
@@ -27,7 +30,7 @@ class MeasurementCommandsBadInputTest {
         for (String[] c : cases) {
             Path scratch = dir.resolve("mem");
             CliAndCalibrationTest.Run run = CliAndCalibrationTest.cli("mem-check", "--dir", scratch.toString(), "--run", c[0]);
-            assertEquals(1, run.code, c[0] + ": " + run.err);
+            assertEquals(2, run.code, c[0] + ": " + run.err);
             assertTrue(run.err.contains(c[1]), c[0] + " -> " + run.err);
             assertFalse(Files.exists(scratch), "nothing written for " + c[0]);
         }
@@ -43,9 +46,42 @@ class MeasurementCommandsBadInputTest {
         for (String[] c : cases) {
             Path scratch = dir.resolve("bench");
             CliAndCalibrationTest.Run run = CliAndCalibrationTest.cli("bench", "--dir", scratch.toString(), c[0], c[1]);
-            assertEquals(1, run.code, String.join(" ", c) + ": " + run.err);
+            assertEquals(2, run.code, String.join(" ", c) + ": " + run.err);
             assertTrue(run.err.contains(c[2]), String.join(" ", c) + " -> " + run.err);
             assertFalse(Files.exists(scratch), "nothing written for " + String.join(" ", c));
+        }
+    }
+
+    @Test
+    void benchVqRefusesZeroThreadsOrRepeatsBeforeMeasuring() {
+        String[][] cases = {
+                {"--threads", "0", "--threads 0: must be at least 1"},
+                {"--repeats", "0", "--repeats 0: must be at least 1"},
+        };
+        for (String[] c : cases) {
+            CliAndCalibrationTest.Run run = CliAndCalibrationTest.cli("bench-vq", "--skip-whole", c[0], c[1]);
+            assertEquals(2, run.code, String.join(" ", c) + ": " + run.err);
+            assertTrue(run.err.contains(c[2]), String.join(" ", c) + " -> " + run.err);
+            assertFalse(run.out.contains("GEMM peak"), "nothing measured for " + String.join(" ", c));
+        }
+    }
+
+    @Test
+    void aScratchDirectoryThatIsARegularFileIsRefusedNamingTheOption() throws java.io.IOException {
+        Path file = Files.writeString(dir.resolve("occupied"), "keep");
+        for (String command : new String[] {"bench", "mem-check", "scale-proof"}) {
+            CliAndCalibrationTest.Run run = CliAndCalibrationTest.cli(command, "--dir", file.toString());
+            Refusals.assertRefused(run, 1, new String[] {"--dir", "occupied", "is a regular file"});
+        }
+        assertEquals("keep", Files.readString(file));
+    }
+
+    @Test
+    void benchShapesThatAreNotRowsByColsAreBadUsage() {
+        for (String command : new String[] {"bench-vq", "bench-armor"}) {
+            CliAndCalibrationTest.Run run = CliAndCalibrationTest.cli(command, "--shapes", "4096by4096");
+            assertEquals(2, run.code, run.err);
+            assertTrue(run.err.contains("--shapes '4096by4096'"), run.err);
         }
     }
 }

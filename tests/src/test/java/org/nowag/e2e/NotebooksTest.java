@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -19,11 +21,45 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nowag.job.api.CompressionReport;
-import org.nowag.job.api.Nowag;
 import org.nowag.job.api.TensorReport;
 
 /** The notebooks in notebooks/: CI runs the jshell one on MiniLM and checks the Databricks one against the API. */
 class NotebooksTest {
+    /** The notebook's py4j calls, from py4j_calls.py: "call RECEIVER METHOD" or "attr RECEIVER NAME". */
+    List<String> py4jFacts(Path notebook) throws Exception {
+        Path script = tmp.resolve("py4j_calls.py");
+        if (!Files.exists(script)) {
+            try (var in = NotebooksTest.class.getResourceAsStream("/py4j_calls.py")) {
+                Files.copy(in, script);
+            }
+        }
+        ProcessRun run = ProcessRun.run(tmp, List.of("python3", script.toString(), notebook.toString()), 60);
+        assertEquals(0, run.exitCode, run.output);
+        return run.output.strip().lines().toList();
+    }
+
+    /** The public method NAME of a receiver: "jvm:a.b.C" (a class) or "RECEIVER#m" (what m returned). */
+    static Method javaMethod(String receiver, String name) throws Exception {
+        Class<?> type;
+        int hash = receiver.lastIndexOf('#');
+        if (hash < 0) {
+            type = Class.forName(receiver.substring("jvm:".length()));
+        } else {
+            Method returning = javaMethod(receiver.substring(0, hash), receiver.substring(hash + 1));
+            if (returning == null) return null;
+            type = returning.getReturnType();
+        }
+        Method found = null;
+        for (Method m : type.getMethods()) {
+            if (!m.getName().equals(name)) continue;
+            if (found != null && found.getReturnType() != m.getReturnType()) {
+                throw new AssertionError(type.getName() + "." + name + " is overloaded with different return types");
+            }
+            found = m;
+        }
+        return found;
+    }
+
     static final Path NOTEBOOKS = ProcessRun.repoRoot().resolve("notebooks");
 
     @TempDir Path tmp;
@@ -89,24 +125,36 @@ class NotebooksTest {
                 notebook.toString(), tmp.resolve("nb.pyc").toString()), 60);
         assertEquals(0, compile.exitCode, compile.output);
 
-        assertTrue(text.contains("spark._jvm.org.nowag.job.api.Nowag"));
-        Matcher calls = Pattern.compile("\\bNowag\\.(\\w+)\\(").matcher(text);
-        List<String> used = new ArrayList<>();
-        while (calls.find()) used.add(calls.group(1));
-        assertTrue(used.containsAll(List.of("unstructured", "compress", "readReport")), used.toString());
-        for (String name : used) {
-            boolean exists = false;
-            for (Method m : Nowag.class.getMethods()) {
-                exists |= m.getName().equals(name) && Modifier.isStatic(m.getModifiers());
-            }
-            assertTrue(exists, "Nowag." + name + " is a public static method");
+        // Through py4j only methods can be called: every Java call resolves to a public method (static on a class), and
+        // no attribute of a returned Java object is read as a field (py4j hands back a JavaMember: TypeError).
+        List<String> facts = py4jFacts(notebook);
+        List<String> called = new ArrayList<>();
+        for (String fact : facts) {
+            String[] f = fact.split(" ");
+            assertEquals("call", f[0], "a Java field read through py4j: " + fact);
+            Method m = javaMethod(f[1], f[2]);
+            assertTrue(m != null, "no public method " + f[2] + " on " + f[1]);
+            if (!f[1].contains("#")) assertTrue(Modifier.isStatic(m.getModifiers()), f[1] + "." + f[2] + " is static");
+            called.add(f[2]);
         }
-        // The report fields the plot reads exist in report.json.
-        for (String field : List.of("tensorsCompressed", "overallSparsity", "wallSeconds", "method", "pattern", "model")) {
-            CompressionReport.class.getField(field);
+        assertTrue(called.containsAll(List.of("unstructured", "compress", "readReport", "toJson", "run")), called.toString());
+        // The check can fail: the notebook's earlier cell read report fields.
+        Path bad = tmp.resolve("bad.py");
+        Files.writeString(bad, "Nowag = spark._jvm.org.nowag.job.api.Nowag\nreport = Nowag.compress(None, None, None)\n"
+                + "print(f\"{report.overallSparsity:.4f}\")\n");
+        assertEquals(List.of("call jvm:org.nowag.job.api.Nowag compress", "attr jvm:org.nowag.job.api.Nowag#compress overallSparsity"),
+                py4jFacts(bad));
+
+        // A failed evaluate fails the cell (and a job running the notebook) instead of printing its exit code.
+        assertTrue(text.contains("code = spark._jvm.org.nowag.job.cli.NowagCli.run(args)\nif code != 0:\n    raise "), text);
+        // Unity Catalog volumes, not the DBFS root.
+        assertFalse(text.contains("dbfs:/"), "no DBFS root paths");
+        assertTrue(text.contains("\"/Volumes/"));
+        // The fields the plot reads are in report.json (read back as JSON, not through py4j).
+        JsonNode json = new ObjectMapper().readTree(new CompressionReport().toJson());
+        for (String field : List.of("tensorsCompressed", "overallSparsity", "wallSeconds", "method", "pattern", "model", "tensors")) {
+            assertTrue(json.has(field), field);
         }
-        for (String field : List.of("name", "proxyLoss", "proxyEnergy")) TensorReport.class.getField(field);
-        assertTrue(text.contains("org.nowag.job.cli.NowagCli.run("), "the CLI entry point it calls");
         assertTrue(new File(NOTEBOOKS.toFile(), "README.md").isFile());
     }
 }

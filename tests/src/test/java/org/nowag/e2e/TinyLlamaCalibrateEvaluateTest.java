@@ -25,6 +25,7 @@ import org.nowag.io.safetensors.FloatCodec;
 import org.nowag.io.safetensors.SafetensorsWriter;
 import org.nowag.io.safetensors.TensorSpec;
 import org.nowag.job.calib.CalibrateOptions;
+import org.nowag.job.calib.CalibrationStats;
 import org.nowag.job.calib.Calibrator;
 import org.nowag.job.calib.ModelWeights;
 import org.nowag.job.cli.NowagCli;
@@ -33,7 +34,6 @@ import org.nowag.job.eval.Evaluation;
 import org.nowag.job.eval.Evaluator;
 import org.nowag.kernels.model.LlamaModel;
 import org.nowag.kernels.model.Perplexity;
-import org.nowag.kernels.model.StatisticsCollector;
 import org.nowag.kernels.model.TokenBatch;
 
 /**
@@ -116,27 +116,29 @@ class TinyLlamaCalibrateEvaluateTest {
         return (char) (256 + n);
     }
 
-    static StatisticsCollector calibrate(int partitions) throws IOException {
+    static CalibrationStats calibrate(int partitions) throws IOException {
         CalibrateOptions o = new CalibrateOptions();
+        o.out = tmp.resolve("stats-" + partitions + ".safetensors").toString();
         o.model = model.toUri().toString();
         o.texts = List.of(text.toUri().toString());
         o.samples = 6;
         o.seqLen = 48;
         o.seed = 5;
         o.partitions = partitions;
-        return new Calibrator(Fixtures.spark(), line -> { }).run(o);
+        assertEquals(6 * 48, new Calibrator(Fixtures.spark(), line -> { }).run(o).tokens);
+        return CalibrationStats.load(o.out, new Configuration());
     }
 
     @Test
     void llamaCalibrationCoversEveryLinearWeightAndAgreesAcrossPartitions() throws IOException {
-        StatisticsCollector one = calibrate(1);
-        StatisticsCollector three = calibrate(3);
-        assertEquals(7 * LAYERS, one.accumulators().size());
-        for (String name : one.accumulators().keySet()) {
-            double[] a = one.get(name).diagonal();
-            double[] b = three.get(name).diagonal();
+        CalibrationStats one = calibrate(1);
+        CalibrationStats three = calibrate(3);
+        assertEquals(7 * LAYERS, one.names().size());
+        assertEquals(one.names(), three.names());
+        for (String name : one.names()) {
+            float[] a = one.diagonal(name);
+            float[] b = three.diagonal(name);
             assertEquals(name.endsWith("down_proj.weight") ? FF : HIDDEN, a.length, name);
-            assertEquals(6 * 48, three.get(name).tokens());
             for (int j = 0; j < a.length; j++) {
                 assertTrue(Double.isFinite(a[j]) && a[j] > 0, name + "[" + j + "] = " + a[j]);
                 assertEquals(a[j], b[j], 1e-5 * a[j], name + "[" + j + "]");

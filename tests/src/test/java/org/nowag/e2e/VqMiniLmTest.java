@@ -172,7 +172,7 @@ class VqMiniLmTest {
 
     @Test
     void pruningFlagsWithNowagVqAreRefused() {
-        assertEquals(1, NowagCli.run("compress", "--model", model.toString(), "--out", tmp.resolve("x").toString(),
+        assertEquals(2, NowagCli.run("compress", "--model", model.toString(), "--out", tmp.resolve("x").toString(),
                 "--method", "nowag-vq", "--sparsity", "0.5"));
         assertFalse(Files.exists(tmp.resolve("x")));
     }

@@ -1,6 +1,7 @@
 package org.nowag.kernels.armor;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nowag.kernels.ParallelBlocks;
 
 /**
  * The iterate of ARMOR's block coordinate descent on the NoWag proxy loss L = sum_ij s_j (W_bar - A S B)_ij^2:

@@ -43,8 +43,6 @@ public final class BertEncoder {
     /** Same as {@link #hiddenStates} holding one layer's weights at a time. */
     public static HiddenStates streamLayers(WeightSource source, BertConfig config, TokenBatch batch,
                                             LinearInputObserver observer) throws IOException {
-        HiddenStates h = BertEmbeddings.load(source, config).embed(batch);
-        for (int i = 0; i < config.numHiddenLayers(); i++) h = BertLayer.load(source, config, i).forward(h, observer);
-        return h;
+        return LayerWalk.bert(source, config, batch).finish(observer);
     }
 }

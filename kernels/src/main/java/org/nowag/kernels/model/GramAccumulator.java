@@ -104,14 +104,7 @@ public final class GramAccumulator implements Serializable {
             if ((long) tokens * inFeatures != rows.length) {
                 throw new IllegalArgumentException("rows hold " + rows.length + " values, expected " + tokens + " x " + inFeatures);
             }
-            double[] diag = new double[inFeatures];
-            for (int t = 0; t < tokens; t++) {
-                int base = t * inFeatures;
-                for (int j = 0; j < inFeatures; j++) {
-                    double x = rows[base + j];
-                    diag[j] += x * x;
-                }
-            }
+            double[] diag = GramRowChunks.sumOfSquares(rows, tokens, inFeatures);
             double[] full = null;
             if (withFull) {
                 double[] xd = new double[rows.length];

@@ -56,10 +56,6 @@ public final class LlamaModel {
      */
     public static HiddenStates streamLayers(WeightSource source, LlamaConfig config, TokenBatch batch,
                                             LinearInputObserver observer) throws IOException {
-        HiddenStates h = LlamaEmbedding.load(source, config).embed(batch);
-        for (int i = 0; i < config.numHiddenLayers(); i++) {
-            h = LlamaLayer.load(source, config, i).forward(h, observer);
-        }
-        return h;
+        return LayerWalk.llama(source, config, batch).finish(observer);
     }
 }

@@ -1,11 +1,7 @@
 package org.nowag.kernels.simd;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -19,7 +15,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class VectorLoops {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     /** Doubles with as many lanes as F's floats: twice the bits (an 8-float 256-bit load widens to 512 bits). */
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Float> F_HALF =
@@ -93,33 +88,5 @@ public final class VectorLoops {
                     .intoArray(out, offset + j);
         }
         return j;
-    }
-
-    /**
-     * For a column-major rows x k float block in native order: per row, the smallest value and the lowest column
-     * holding it (strict {@code <}, as the scalar loop). Streams the block column by column like the scalar loop,
-     * with value/index (rows long, cache-resident) as the running minimum. Handles rows rounded down to whole
-     * vectors and returns that count; the caller does the remaining rows. The block is at most 2^24 floats
-     * (WeightedKMeans.DISTANCE_BLOCK_FLOATS), so int byte offsets cannot overflow.
-     */
-    public static int argminPerRow(ByteBuffer block, int rows, int k, int[] index, float[] value) {
-        int bound = F.loopBound(rows);
-        ByteOrder order = ByteOrder.nativeOrder();
-        for (int r = 0; r < bound; r += F.length()) {
-            FloatVector.fromByteBuffer(F, block, 4 * r, order).intoArray(value, r);
-            IntVector.zero(I).intoArray(index, r);
-        }
-        for (int j = 1; j < k; j++) {
-            int columnByte = 4 * j * rows;
-            IntVector column = IntVector.broadcast(I, j);
-            for (int r = 0; r < bound; r += F.length()) {
-                FloatVector v = FloatVector.fromByteBuffer(F, block, columnByte + 4 * r, order);
-                FloatVector best = FloatVector.fromArray(F, value, r);
-                VectorMask<Float> smaller = v.compare(VectorOperators.LT, best);
-                best.blend(v, smaller).intoArray(value, r);
-                IntVector.fromArray(I, index, r).blend(column, smaller.cast(I)).intoArray(index, r);
-            }
-        }
-        return bound;
     }
 }

@@ -23,6 +23,11 @@ public final class NoWagVq {
 
     /** @param s diag(X^T X) of this layer (length d_in), or null for data-free (every input weighted 1). */
     public static VqResult quantize(float[] w, int rows, int cols, float[] s, VqConfig config) {
+        return quantize(w, rows, cols, s, config, 1);
+    }
+
+    /** The same on {@code threads} threads (the task's cores): the same result bit for bit for any count. */
+    public static VqResult quantize(float[] w, int rows, int cols, float[] s, VqConfig config, int threads) {
         Checks.matrix(w, rows, cols, "w");
         Checks.activationDiagonal(s, cols);
         VqGeometry geo = VqGeometry.of(rows, cols, config);
@@ -45,7 +50,7 @@ public final class NoWagVq {
         float[] weights = geo.paddedWeights(s);
 
         KMeansResult km = WeightedKMeans.run(data, geo.dim, weights, geo.groups, config.codebookSize,
-                config.maxIterations, config.seed, config.blockSubvectors, config.initSample);
+                config.maxIterations, config.seed, config.blockSubvectors, config.initSample, threads);
         float[] codebook = storedCodebook(km.codebook, config);
         double proxyLoss = 0;
         double dataAware = 0;

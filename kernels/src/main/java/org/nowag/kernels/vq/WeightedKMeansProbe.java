@@ -1,42 +1,63 @@
 package org.nowag.kernels.vq;
 
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Times the assignment step for benchmarks: the GEMMs alone (same shapes and chunking as {@link WeightedKMeans}),
- * then the whole step (data side, GEMM, argmin, exact guard). Centroids are K random subvectors (no k-means++,
- * whose cost is not the assignment's).
+ * Times one k-means iteration's parts for benchmarks: the assignment step alone (fused proposals plus the exact
+ * guard and loss, {@link WeightedKMeans#assign}) and a whole iteration (assignment, the weighted sums per centroid
+ * and the centroid update: what {@link WeightedKMeans#run} does per iteration). Centroids are K random subvectors
+ * (no k-means++, whose cost is not the iteration's), and one untimed iteration first moves the codes off -1 and
+ * warms the JIT, so both timed steps start from codes that are neither empty nor converged.
  */
 public final class WeightedKMeansProbe {
     private WeightedKMeansProbe() {}
 
-    /** @return {GEMM-only seconds, whole-step seconds, GEMM flops (2 * n * K * 2d)} */
-    public static double[] timeAssignment(float[] data, int d, float[] weights, int groups, int k, long seed) {
+    /**
+     * @return {assignment seconds, whole-iteration seconds, flops a fused scan needs (2 * n * K * d), assignment
+     *         CPU seconds, whole-iteration CPU seconds}, each the best of {@code repeats} (alternating, all from the
+     *         same codes and codebook: other processes can only add time, so on a shared machine the best is the
+     *         closest to the kernel's own cost). CPU seconds are the JVM's (all its threads): the core-seconds the
+     *         step used, which waiting for a loaded machine's cores does not inflate.
+     */
+    public static double[] timeIteration(float[] data, int d, float[] weights, int groups, int k, long seed, int threads,
+                                         int repeats) {
         int n = data.length / d;
         Random rnd = new Random(seed);
         float[] codebook = new float[k * d];
         for (int c = 0; c < k; c++) System.arraycopy(data, rnd.nextInt(n) * d, codebook, c * d, d);
-        INDArray centroidSide = Nd4j.create(WeightedKMeans.centroidSide(codebook, k, d), new long[] {2L * d, k}, DataType.FLOAT);
-        int chunk = (int) Math.max(1, Math.min(n, WeightedKMeans.DISTANCE_BLOCK_FLOATS / k));
-        INDArray dataSide = Nd4j.create(WeightedKMeans.dataSide(data, d, weights, groups, 0, chunk), new long[] {chunk, 2L * d},
-                DataType.FLOAT);
-        INDArray out = WeightedKMeans.distanceBlock(chunk, k);
-        dataSide.mmul(centroidSide, out);  // warm-up
-        long t0 = System.nanoTime();
-        for (int start = 0; start < n; start += chunk) {
-            dataSide.mmul(centroidSide, out);  // same shape every chunk: the GEMM's own cost
+        int[] start = new int[n];
+        Arrays.fill(start, -1);
+        BlockedKMeans warm = new BlockedKMeans(codebook, k, d, 1);
+        warm.step(List.of(WeightedKMeans.assignAndSum(data, 0, n, d, weights, groups, warm.codebook(), k, start, threads)));
+        float[] updated = warm.codebook();
+        double assign = Double.MAX_VALUE;
+        double iteration = Double.MAX_VALUE;
+        double assignCpu = Double.MAX_VALUE;
+        double iterationCpu = Double.MAX_VALUE;
+        for (int r = 0; r < repeats; r++) {
+            int[] codes = start.clone();
+            long c0 = cpuNanos();
+            long t0 = System.nanoTime();
+            WeightedKMeans.assign(data, 0, n, d, weights, groups, updated, k, codes, threads);
+            assign = Math.min(assign, (System.nanoTime() - t0) / 1e9);
+            assignCpu = Math.min(assignCpu, (cpuNanos() - c0) / 1e9);
+            codes = start.clone();
+            BlockedKMeans km = new BlockedKMeans(updated, k, d, 1);
+            c0 = cpuNanos();
+            t0 = System.nanoTime();
+            km.step(List.of(WeightedKMeans.assignAndSum(data, 0, n, d, weights, groups, km.codebook(), k, codes, threads)));
+            iteration = Math.min(iteration, (System.nanoTime() - t0) / 1e9);
+            iterationCpu = Math.min(iterationCpu, (cpuNanos() - c0) / 1e9);
         }
-        double gemm = (System.nanoTime() - t0) / 1e9;
-        int[] codes = new int[n];
-        Arrays.fill(codes, -1);
-        t0 = System.nanoTime();
-        WeightedKMeans.assign(data, d, weights, groups, codebook, k, codes);
-        double step = (System.nanoTime() - t0) / 1e9;
-        double chunks = Math.ceil((double) n / chunk);
-        return new double[] {gemm, step, 2.0 * chunks * chunk * k * 2 * d};
+        return new double[] {assign, iteration, 2.0 * n * k * d, assignCpu, iterationCpu};
+    }
+
+    /** CPU time of the whole JVM (-1 when the platform does not report it). */
+    static long cpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 }

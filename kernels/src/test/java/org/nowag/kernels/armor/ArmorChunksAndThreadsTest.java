@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.nowag.kernels.ParallelBlocks;
 
 /**
  * The block products run a chunk of row or column blocks at a time, and the S sweep runs output blocks on several

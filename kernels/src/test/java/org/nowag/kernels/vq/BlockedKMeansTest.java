@@ -31,12 +31,12 @@ class BlockedKMeansTest {
         int n = rows * groups;
         float[] data = TestMatrices.gaussian(n, d, seed);
         float[] weights = TestMatrices.tiedActivations(groups * d, seed);
-        KMeansResult expected = WeightedKMeans.run(data, d, weights, groups, k, 50, seed, block, sample);
+        KMeansResult expected = WeightedKMeans.run(data, d, weights, groups, k, 50, seed, block, sample, 1);
 
         int len = WeightedKMeans.blockLength(groups, block);
         int[] idx = WeightedKMeans.initSample(n, k, sample, seed);
-        float[] init = idx == null ? WeightedKMeans.kMeansPlusPlus(data, d, weights, groups, null, k, seed)
-                : WeightedKMeans.kMeansPlusPlus(WeightedKMeans.gather(data, d, idx), d, weights, groups, idx, k, seed);
+        float[] init = idx == null ? WeightedKMeans.kMeansPlusPlus(data, d, weights, groups, null, k, seed, 1)
+                : WeightedKMeans.kMeansPlusPlus(WeightedKMeans.gather(data, d, idx), d, weights, groups, idx, k, seed, 1);
         List<float[]> blocks = new ArrayList<>();
         List<int[]> codes = new ArrayList<>();
         for (int from = 0; from < n; from += len) {
@@ -52,7 +52,7 @@ class BlockedKMeansTest {
             for (int b = 0; b < blocks.size(); b++) {
                 float[] local = blocks.get(b);
                 partials.add(WeightedKMeans.assignAndSum(local, 0, local.length / d, d, weights, groups, km.codebook(), k,
-                        codes.get(b)));
+                        codes.get(b), 1));
             }
             km.step(partials);
         }

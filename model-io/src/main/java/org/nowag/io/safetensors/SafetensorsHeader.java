@@ -10,16 +10,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A validated safetensors header: 8-byte LE length N (bounded: at most 100 MiB and at most fileLength - 8),
- * N bytes of JSON (objects nested at most a few levels), every dtype known, every offset inside the data section,
- * no overlaps, byte size = product(shape) x dtype size. Every error is a SafetensorsFormatException naming the file.
- * Gaps between tensors and bytes after the last tensor are allowed (other writers align tensors).
+ * A validated safetensors header, held to the whole format (huggingface/safetensors README, "Format"): an 8-byte LE
+ * length N (at most 100,000,000, the reference limit, and at most fileLength - 8); N bytes of UTF-8 JSON that begin
+ * with '{' and may be padded after the object with spaces (0x20) only; no duplicate keys; objects nested at most a
+ * few levels; every dtype known; byte size = product(shape) x dtype size; and a data section that is entirely
+ * indexed: the tensors, in offset order, tile [0, fileLength - 8 - N) exactly, with no hole before, between or after
+ * them and no overlap (an empty tensor occupies no bytes but must still sit where the previous tensor ends, as in
+ * the reference reader). Every error is a SafetensorsFormatException naming the file, and for a hole its offsets and
+ * size. The order of the entries in the JSON is free: the reference reader sorts them by offset too.
  */
 public final class SafetensorsHeader implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** The reference implementation's limit; a larger length is a corrupt or hostile file, not a real model. */
-    public static final long MAX_HEADER_LENGTH = 100L << 20;
+    /** The reference implementation's limit (MAX_HEADER_SIZE); a larger length is a corrupt or hostile file. */
+    public static final long MAX_HEADER_LENGTH = 100_000_000L;
 
     private final List<TensorInfo> tensors;
     private final Map<String, TensorInfo> byName;
@@ -69,7 +73,12 @@ public final class SafetensorsHeader implements Serializable {
             throw new SafetensorsFormatException(file, "header length " + headerLength + " but " + headerJson.length + " header bytes given");
         }
         long dataLength = fileLength - 8 - headerLength;
+        if (headerJson[0] != '{') {
+            throw new SafetensorsFormatException(file, "header is not a JSON object: the format requires it to begin "
+                    + "with '{' (0x7B), found byte " + hex(headerJson[0]));
+        }
         JsonNode root = BoundedJson.readObject(file, "header", headerJson);
+        checkPadding(file, headerJson);
 
         Map<String, String> metadata = Collections.emptyMap();
         List<TensorInfo> tensors = new ArrayList<>();
@@ -82,7 +91,7 @@ public final class SafetensorsHeader implements Serializable {
         }
 
         tensors.sort(Comparator.comparingLong(TensorInfo::begin).thenComparingLong(TensorInfo::end).thenComparing(TensorInfo::name));
-        checkNoOverlap(file, tensors);
+        checkEntirelyIndexed(file, tensors, headerLength, dataLength);
 
         Map<String, TensorInfo> byName = new LinkedHashMap<>();
         for (TensorInfo t : tensors) byName.put(t.name(), t);
@@ -178,17 +187,60 @@ public final class SafetensorsHeader implements Serializable {
         return new TensorInfo(name, dtype, shape, begin, end);
     }
 
-    /** tensors sorted by begin; empty tensors occupy no bytes, so they cannot overlap anything. */
-    private static void checkNoOverlap(String file, List<TensorInfo> sorted) throws SafetensorsFormatException {
+    /**
+     * The padding after the JSON object may only be spaces: the JSON parsed with no trailing tokens, so what follows
+     * the closing '}' is JSON whitespace, and only 0x20 of it is allowed.
+     */
+    private static void checkPadding(String file, byte[] json) throws SafetensorsFormatException {
+        int close = json.length - 1;
+        while (json[close] != '}') close--;  // whitespace holds no '}', so the last one closes the object
+        for (int i = close + 1; i < json.length; i++) {
+            if (json[i] != ' ') {
+                throw new SafetensorsFormatException(file, "header padding after the JSON object holds byte "
+                        + hex(json[i]) + " at header offset " + i + "; the format allows only spaces (0x20) there");
+            }
+        }
+    }
+
+    /**
+     * tensors sorted by (begin, end): each must begin exactly where the previous one ended, the first at 0 and the
+     * last must end at the data section's end. The reference reader's rule, so polyglot files (other content hidden
+     * in unindexed bytes) are refused.
+     */
+    private static void checkEntirelyIndexed(String file, List<TensorInfo> sorted, long headerLength, long dataLength)
+            throws SafetensorsFormatException {
+        long dataStart = 8 + headerLength;
         TensorInfo previous = null;
+        long at = 0;
         for (TensorInfo t : sorted) {
-            if (t.byteSize() == 0) continue;
-            if (previous != null && t.begin() < previous.end()) {
+            if (t.begin() < at) {
                 throw new SafetensorsFormatException(file, "tensors '" + previous.name() + "' [" + previous.begin() + ", "
                         + previous.end() + ") and '" + t.name() + "' [" + t.begin() + ", " + t.end() + ") overlap");
             }
-            if (previous == null || t.end() > previous.end()) previous = t;
+            if (t.begin() > at) {
+                throw new SafetensorsFormatException(file, "data section has a hole: bytes " + range(at, t.begin(), dataStart)
+                        + " " + (previous == null ? "before the first tensor '" + t.name() + "'"
+                        : "between tensor '" + previous.name() + "' and tensor '" + t.name() + "'")
+                        + " belong to no tensor; the format requires every byte to be indexed");
+            }
+            at = t.end();
+            previous = t;
         }
+        if (at < dataLength) {
+            throw new SafetensorsFormatException(file, "trailing bytes: " + range(at, dataLength, dataStart) + " "
+                    + (previous == null ? "follow a header that names no tensor" : "after the last tensor '" + previous.name() + "'")
+                    + " belong to no tensor; the format requires every byte to be indexed");
+        }
+    }
+
+    /** [from, to) of the data section, its file offsets and its size. */
+    private static String range(long from, long to, long dataStart) {
+        return "[" + from + ", " + to + ") of the data section (file offsets [" + (dataStart + from) + ", "
+                + (dataStart + to) + "), " + (to - from) + " bytes)";
+    }
+
+    private static String hex(byte b) {
+        return String.format("0x%02X", b & 0xff);
     }
 
     private static boolean isLong(JsonNode n) {

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
  * GPT-2's bytes_to_unicode: each of the 256 byte values gets a printable character, so byte-level BPE can work on
  * strings. Printable Latin-1 bytes map to themselves; the rest map to U+0100 upwards in byte order.
  */
-final class ByteLevelAlphabet {
+public final class ByteLevelAlphabet {
     private static final char[] BYTE_TO_CHAR = new char[256];
     private static final int[] CHAR_TO_BYTE = new int[512];
 
@@ -24,11 +24,11 @@ final class ByteLevelAlphabet {
     private ByteLevelAlphabet() {}
 
     /** The character that stands for byte b (0..255). */
-    static char charOf(int b) {
+    public static char charOf(int b) {
         return BYTE_TO_CHAR[b];
     }
 
-    static String encode(String text) {
+    public static String encode(String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         char[] out = new char[bytes.length];
         for (int i = 0; i < bytes.length; i++) out[i] = BYTE_TO_CHAR[bytes[i] & 0xFF];
@@ -36,7 +36,7 @@ final class ByteLevelAlphabet {
     }
 
     /** The inverse of encode; a character outside the alphabet (an added token's text) keeps its UTF-8 bytes. */
-    static String decode(String mapped) {
+    public static String decode(String mapped) {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(mapped.length());
         for (int i = 0; i < mapped.length(); i++) {
             char c = mapped.charAt(i);

@@ -8,9 +8,9 @@ import java.util.regex.Pattern;
  * HF's ByteLevel pre-tokenizer: optionally a leading space, optionally GPT-2's split regex, then every piece is
  * rewritten through the byte-level alphabet.
  */
-final class ByteLevelPreTokenizer implements PreTokenizer {
-    /** GPT-2's pattern, which HF applies when use_regex is true. */
-    static final Pattern GPT2 = Pattern.compile(
+public final class ByteLevelPreTokenizer implements PreTokenizer {
+    /** GPT-2's pattern, which HF applies when use_regex is true (public: a BPE trainer must split text the same way). */
+    public static final Pattern GPT2 = Pattern.compile(
             "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
             Pattern.UNICODE_CHARACTER_CLASS);
 

@@ -1,7 +1,9 @@
 package org.nowag.io.tokenizer;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.FileNotFoundException;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.nowag.io.text.StrictUtf8;
 
 /**
  * Reads a Hugging Face tokenizer.json (and, when present, tokenizer_config.json for BOS/EOS/PAD) and builds the
@@ -31,7 +34,10 @@ public final class TokenizerLoader {
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
             .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
             .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
-            .build());
+            .build())
+            // A repeated vocabulary entry would silently keep one of two ids: a different tokenizer, so an error.
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private TokenizerLoader() {}
 
@@ -134,8 +140,15 @@ public final class TokenizerLoader {
     }
 
     private static JsonNode parse(byte[] bytes, String source) throws TokenizerFormatException {
+        String text;
         try {
-            JsonNode n = JSON.readTree(bytes);
+            // Jackson's own UTF-8 reading lets some malformed sequences through; a token read leniently is another token.
+            text = StrictUtf8.decode(bytes);
+        } catch (StrictUtf8.MalformedUtf8Exception e) {
+            throw new TokenizerFormatException(source, e.getMessage());
+        }
+        try {
+            JsonNode n = JSON.readTree(text);
             if (n == null || !n.isObject()) throw new TokenizerFormatException(source, "not a JSON object");
             return n;
         } catch (JsonProcessingException e) {

@@ -246,4 +246,49 @@ class ModelDirectoryTest {
         writeText(ShardLayout.INDEX_FILE, "{\"weight_map\":" + "[".repeat(100_000));
         assertOpenFails(ShardLayout.INDEX_FILE, "nesting");
     }
+
+    @Test
+    void configJsonMustBeStrictUtf8HoldingOneObjectWithoutRepeatedKeys() throws IOException {
+        writeModel(SPECS.subList(0, 1), data(SPECS), 1L << 30, false);
+        writeText(ModelDirectory.CONFIG_FILE, "{\"model_type\": \"llama\",\n");
+        assertOpenFails(ModelDirectory.CONFIG_FILE, "invalid JSON", "line 2");
+        writeText(ModelDirectory.CONFIG_FILE, "[\"llama\"]");
+        assertOpenFails(ModelDirectory.CONFIG_FILE, "not an object");
+        writeText(ModelDirectory.CONFIG_FILE, "{\"model_type\": \"llama\", \"model_type\": \"bert\"}");
+        assertOpenFails(ModelDirectory.CONFIG_FILE, "Duplicate field 'model_type'");
+        writeText(ModelDirectory.CONFIG_FILE, "{\"model_type\": \"llama\"} {}");
+        assertOpenFails(ModelDirectory.CONFIG_FILE, "invalid JSON");
+        Files.write(dir.resolve(ModelDirectory.CONFIG_FILE), new byte[] {'{', '"', 'a', (byte) 0xff, '"', ':', '1', '}'});
+        assertOpenFails(ModelDirectory.CONFIG_FILE, "UTF-8", "offset 3");
+        writeText(ModelDirectory.CONFIG_FILE, "{\"model_type\": \"llama\", \"rope_scaling\": {\"type\": \"linear\"}}");
+        assertEquals("{\"model_type\": \"llama\", \"rope_scaling\": {\"type\": \"linear\"}}",
+                ModelDirectory.open(uri(), conf).configJson());
+    }
+
+    @Test
+    void aDirectoryUnderAFileNameOfTheLayoutIsNamedAsSuch() throws IOException {
+        Files.createDirectories(dir.resolve(ShardLayout.SINGLE_FILE));
+        assertOpenFails(ShardLayout.SINGLE_FILE, "is a directory");
+        Files.delete(dir.resolve(ShardLayout.SINGLE_FILE));
+
+        writeModel(SPECS.subList(0, 1), data(SPECS), 1L << 30, false);
+        Files.createDirectories(dir.resolve(ModelDirectory.CONFIG_FILE));
+        assertOpenFails(ModelDirectory.CONFIG_FILE, "is a directory");
+        Files.delete(dir.resolve(ModelDirectory.CONFIG_FILE));
+
+        Files.createDirectories(dir.resolve("model-00002-of-00002.safetensors"));
+        writeText(ShardLayout.INDEX_FILE, "{\"weight_map\":{\"" + SPECS.get(0).name() + "\":\"model-00002-of-00002.safetensors\"}}");
+        assertOpenFails("model-00002-of-00002.safetensors", "is a directory");
+    }
+
+    @Test
+    void anEditedConfigBesideAStaleChecksumFileIsNamedWithTheFix() throws IOException {
+        writeModel(SPECS.subList(0, 1), data(SPECS), 1L << 30, false);
+        try (java.io.OutputStream out = fs.create(hadoopPath(ModelDirectory.CONFIG_FILE))) {  // writes .config.json.crc
+            out.write("{\"model_type\": \"llama\"}".getBytes(StandardCharsets.UTF_8));
+        }
+        writeText(ModelDirectory.CONFIG_FILE, "{\"model_type\": \"bert\"}");
+        IOException e = assertThrows(IOException.class, () -> ModelDirectory.open(uri(), conf));
+        assertTrue(e.getMessage().contains(ModelDirectory.CONFIG_FILE) && e.getMessage().contains(".crc"), e.getMessage());
+    }
 }

@@ -55,11 +55,12 @@ class MiniLmImporterTest {
     }
 
     @Test
-    void outputDirectoryHoldsExactlyTheThreeFilesAndNoTempLeftovers() throws Exception {
+    void outputDirectoryHoldsExactlyTheModelFilesAndNoTempLeftovers() throws Exception {
         FileSystem fs = FileSystem.getLocal(new Configuration());
         List<String> files = Arrays.stream(fs.listStatus(new Path(outDir.toUri())))
                 .map(s -> s.getPath().getName()).sorted().collect(Collectors.toList());
-        assertEquals(List.of("config.json", "model.safetensors", "tokenizer.json"), files);
+        assertEquals(List.of("config.json", "model.safetensors", "special_tokens_map.json", "tokenizer.json",
+                "tokenizer_config.json"), files);
         assertEquals(List.of("minilm"), StagedDirectoryTest.names(tmp));
     }
 
@@ -170,6 +171,23 @@ class MiniLmImporterTest {
     @Test
     void configJsonIsABertModelConfig() throws Exception {
         MiniLmConfigTest.assertBertModelConfig(Files.readAllBytes(outDir.resolve("config.json")));
+    }
+
+    @Test
+    void tokenizerConfigNamesTheBertTokenizerAndTheSpecialTokens() throws Exception {
+        // transformers.js reads tokenizer_class from here and refuses the folder without the file.
+        com.fasterxml.jackson.databind.JsonNode config = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(outDir.resolve("tokenizer_config.json").toFile());
+        assertEquals("BertTokenizer", config.get("tokenizer_class").asText());
+        assertTrue(config.get("do_lower_case").asBoolean());
+        assertEquals(512, config.get("model_max_length").asInt());
+        com.fasterxml.jackson.databind.JsonNode special = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(outDir.resolve("special_tokens_map.json").toFile());
+        assertEquals("[CLS]", special.get("cls_token").asText());
+        assertEquals("[SEP]", special.get("sep_token").asText());
+        assertEquals("[PAD]", special.get("pad_token").asText());
+        assertEquals("[UNK]", special.get("unk_token").asText());
+        assertEquals("[MASK]", special.get("mask_token").asText());
     }
 
     @Test

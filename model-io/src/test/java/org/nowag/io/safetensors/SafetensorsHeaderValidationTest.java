@@ -83,7 +83,7 @@ class SafetensorsHeaderValidationTest {
     void invalidJsonIsReported() throws IOException {
         assertRejected(TestTensors.raw(dir, "bad-json.safetensors", "{\"a\": {\"dtype\": ", 0), "invalid JSON");
         assertRejected(TestTensors.raw(dir, "trailing.safetensors", "{} {}", 0), "invalid JSON");
-        assertRejected(TestTensors.raw(dir, "array.safetensors", "[1,2]", 0), "not an object");
+        assertRejected(TestTensors.raw(dir, "array.safetensors", "[1,2]", 0), "not a JSON object");
         assertRejected(TestTensors.raw(dir, "dupe.safetensors", "{" + tensor("a", "U8", "[1]", "[0,1]") + ","
                 + tensor("a", "U8", "[1]", "[1,2]") + "}", 2), "duplicate");
         byte[] badUtf8 = {'{', '"', (byte) 0xff, '"', ':', '1', '}'};
@@ -93,7 +93,7 @@ class SafetensorsHeaderValidationTest {
     @Test
     void deeplyNestedJsonIsRejectedWithoutStackOverflow() throws IOException {
         int depth = 200_000;
-        String arrays = "[".repeat(depth) + "]".repeat(depth);
+        String arrays = "{\"a\":" + "[".repeat(depth) + "]".repeat(depth) + "}";
         assertRejected(TestTensors.raw(dir, "bomb-arrays.safetensors", arrays, 0), "nesting");
         String objects = "{\"a\":".repeat(depth) + "1" + "}".repeat(depth);
         assertRejected(TestTensors.raw(dir, "bomb-objects.safetensors", objects, 0), "nesting");
@@ -153,6 +153,115 @@ class SafetensorsHeaderValidationTest {
         assertRejected(TestTensors.raw(dir, "meta-num.safetensors", "{\"__metadata__\":{\"format\":1}}", 0), "__metadata__");
         assertRejected(TestTensors.raw(dir, "meta-arr.safetensors", "{\"__metadata__\":[\"pt\"]}", 0), "__metadata__");
         assertRejected(TestTensors.raw(dir, "meta-null.safetensors", "{\"__metadata__\":{\"k\":null}}", 0), "__metadata__");
+    }
+
+    /** Opens a file the format allows and returns its tensor names in offset order. */
+    private List<String> accepted(java.nio.file.Path file) throws IOException {
+        try (SafetensorsFile f = SafetensorsFile.open(fs, new Path(file.toUri().toString()))) {
+            return f.header().tensors().stream().map(TensorInfo::name).collect(Collectors.toList());
+        }
+    }
+
+    @Test
+    void theHeaderMustBeginWithAnOpeningBrace() throws IOException {
+        assertRejected(TestTensors.raw(dir, "leading-space.safetensors", " {}", 0), "begin with '{'");
+        assertRejected(TestTensors.raw(dir, "leading-newline.safetensors", "\n{}", 0), "0x0A");
+        byte[] bom = {(byte) 0xef, (byte) 0xbb, (byte) 0xbf, '{', '}'};
+        assertRejected(TestTensors.withPrefix(dir, "bom.safetensors", bom.length, bom), "0xEF");
+    }
+
+    @Test
+    void onlySpacesMayPadTheHeader() throws IOException {
+        assertEquals(List.of(), accepted(TestTensors.raw(dir, "spaces.safetensors", "{}      ", 0)));
+        assertRejected(TestTensors.raw(dir, "newline.safetensors", "{}\n", 0), "only spaces");
+        assertRejected(TestTensors.raw(dir, "tab.safetensors", "{}  \t  ", 0), "0x09 at header offset 4");
+        byte[] nul = {'{', '}', 0, 0};
+        assertRejected(TestTensors.withPrefix(dir, "nul.safetensors", nul.length, nul), "invalid JSON");
+    }
+
+    @Test
+    void aHoleBetweenTensorsIsRefusedWithItsOffsetsAndSize() throws IOException {
+        String json = "{" + tensor("a", "F32", "[2]", "[0,8]") + "," + tensor("b", "U8", "[4]", "[16,20]") + "}";
+        java.nio.file.Path f = TestTensors.raw(dir, "hole.safetensors", json, 20);
+        assertRejected(f, "hole");
+        String m = message(f);
+        long dataStart = 8 + json.getBytes(StandardCharsets.UTF_8).length;
+        assertTrue(m.contains("[8, 16) of the data section") && m.contains("8 bytes")
+                && m.contains("file offsets [" + (dataStart + 8) + ", " + (dataStart + 16) + ")")
+                && m.contains("'a'") && m.contains("'b'"), m);
+    }
+
+    @Test
+    void aHoleBeforeTheFirstTensorIsRefused() throws IOException {
+        assertRejected(TestTensors.raw(dir, "hole-first.safetensors", "{" + tensor("a", "U8", "[4]", "[2,6]") + "}", 6),
+                "[0, 2) of the data section");
+    }
+
+    @Test
+    void trailingBytesAfterTheLastTensorAreRefused() throws IOException {
+        java.nio.file.Path f = TestTensors.raw(dir, "trailing-bytes.safetensors", "{" + tensor("a", "U8", "[4]", "[0,4]") + "}", 7);
+        assertRejected(f, "trailing bytes");
+        assertTrue(message(f).contains("[4, 7) of the data section") && message(f).contains("3 bytes"), message(f));
+        assertRejected(TestTensors.raw(dir, "no-tensors.safetensors", "{\"__metadata__\":{}}", 1), "names no tensor");
+    }
+
+    @Test
+    void anEmptyTensorMustSitWhereThePreviousTensorEnds() throws IOException {
+        assertEquals(List.of("a", "empty", "b"), accepted(TestTensors.raw(dir, "empty-on-chain.safetensors", "{"
+                + tensor("b", "U8", "[2]", "[4,6]") + "," + tensor("empty", "F16", "[0,3]", "[4,4]") + ","
+                + tensor("a", "U8", "[4]", "[0,4]") + "}", 6)));
+        assertRejected(TestTensors.raw(dir, "empty-inside.safetensors", "{" + tensor("a", "U8", "[4]", "[0,4]") + ","
+                + tensor("empty", "F16", "[0]", "[2,2]") + "}", 4), "overlap");
+        assertRejected(TestTensors.raw(dir, "empty-beyond.safetensors", "{" + tensor("a", "U8", "[4]", "[0,4]") + ","
+                + tensor("empty", "F16", "[0]", "[6,6]") + "}", 6), "hole");
+    }
+
+    @Test
+    void entriesMayComeInAnyOrderInTheJson() throws IOException {
+        // The reference reader sorts entries by offset; the JSON order is not part of the format.
+        assertEquals(List.of("first", "second"), accepted(TestTensors.raw(dir, "order.safetensors", "{"
+                + tensor("second", "U8", "[2]", "[3,5]") + "," + tensor("first", "U8", "[3]", "[0,3]") + "}", 5)));
+        assertEquals(List.of(), accepted(TestTensors.raw(dir, "empty-object.safetensors", "{}", 0)));
+    }
+
+    @Test
+    void duplicateKeysAreRefusedAtEveryLevel() throws IOException {
+        assertRejected(TestTensors.raw(dir, "dupe-meta.safetensors", "{\"__metadata__\":{},\"__metadata__\":{}}", 0), "duplicate");
+        assertRejected(TestTensors.raw(dir, "dupe-meta-key.safetensors", "{\"__metadata__\":{\"k\":\"a\",\"k\":\"b\"}}", 0), "duplicate");
+        assertRejected(TestTensors.raw(dir, "dupe-field.safetensors",
+                "{\"w\":{\"dtype\":\"U8\",\"dtype\":\"I8\",\"shape\":[1],\"data_offsets\":[0,1]}}", 1), "duplicate");
+    }
+
+    @Test
+    void invalidUtf8IsRefusedWithItsOffset() throws IOException {
+        String[] names = {"overlong", "surrogate", "truncated", "beyond-unicode"};
+        byte[][] bad = {{(byte) 0xc0, (byte) 0xaf}, {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, {(byte) 0xe2, (byte) 0x82},
+                {(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80}};
+        for (int i = 0; i < bad.length; i++) {
+            byte[] json = new byte[7 + bad[i].length];
+            byte[] head = {'{', '"', 'k', 'e', 'y'};
+            System.arraycopy(head, 0, json, 0, head.length);
+            System.arraycopy(bad[i], 0, json, head.length, bad[i].length);
+            json[json.length - 2] = '"';
+            json[json.length - 1] = '}';
+            java.nio.file.Path f = TestTensors.withPrefix(dir, names[i] + ".safetensors", json.length, json);
+            assertRejected(f, "UTF-8");
+            assertTrue(message(f).contains("at byte offset 5"), names[i] + ": " + message(f));
+        }
+    }
+
+    @Test
+    void headerLengthJustAboveTheReferenceLimitIsTooLarge() throws IOException {
+        java.nio.file.Path f = TestTensors.withPrefix(dir, "limit.safetensors", SafetensorsHeader.MAX_HEADER_LENGTH + 1, new byte[16]);
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+            raf.setLength(SafetensorsHeader.MAX_HEADER_LENGTH + 64); // sparse
+        }
+        assertRejected(f, "too large (limit 100000000 bytes)");
+    }
+
+    private String message(java.nio.file.Path file) {
+        return assertThrows(SafetensorsFormatException.class,
+                () -> SafetensorsFile.open(fs, new Path(file.toUri().toString())).close()).getMessage();
     }
 
     @Test

@@ -27,6 +27,7 @@ public final class CompressOptions implements Serializable {
     private VqConfig vq = VqConfig.defaults();
     private ArmorConfig armor = ArmorConfig.defaults();
     private boolean vqRowBlocks;
+    private boolean noConfig;
 
     public String model() { return model; }
     public CompressOptions model(String v) { model = v; return this; }
@@ -66,14 +67,34 @@ public final class CompressOptions implements Serializable {
     public boolean vqRowBlocks() { return vqRowBlocks; }
     public CompressOptions vqRowBlocks(boolean v) { vqRowBlocks = v; return this; }
 
+    /**
+     * Accept a model without config.json (--no-config): the output then has none either, and Hugging Face loaders
+     * cannot load it until one is added. Without it such a model is refused before anything is written.
+     */
+    public boolean noConfig() { return noConfig; }
+    public CompressOptions noConfig(boolean v) { noConfig = v; return this; }
+
     /** ARMOR parameters (used by --method armor only). */
     public ArmorConfig armor() { return armor; }
     public CompressOptions armor(ArmorConfig v) { armor = v; return this; }
 
+    /** Option values that cannot be right whatever the model is; each message names the option. */
     public void validate() {
-        if (model == null || model.isBlank()) throw new IllegalArgumentException("--model is required");
-        if (out == null || out.isBlank()) throw new IllegalArgumentException("--out is required");
-        if (blockBytes < 1) throw new IllegalArgumentException("block size must be positive, got " + blockBytes);
-        if (maxShardBytes < 1) throw new IllegalArgumentException("shard size must be positive, got " + maxShardBytes);
+        if (model == null || model.isBlank()) throw new BadOptionException("--model is required");
+        if (out == null || out.isBlank()) throw new BadOptionException("--out is required");
+        if (blockBytes < 1) {
+            throw BadOptionException.of("--block-mb", blockBytes / 1048576.0, "the row block must be at least one byte "
+                    + "(MiB of float32 per task; " + blockBytes + " bytes)");
+        }
+        if (maxShardBytes < 1) {
+            throw BadOptionException.of("--shard-mb", maxShardBytes / 1e6, "the shard size limit must be at least one byte");
+        }
+        if (include == null) throw new BadOptionException("--include is required (a regular expression of tensor names)");
+        try {
+            java.util.regex.Pattern.compile(include);
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw BadOptionException.of("--include", "'" + include + "'", "not a valid regular expression: "
+                    + e.getDescription() + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""));
+        }
     }
 }

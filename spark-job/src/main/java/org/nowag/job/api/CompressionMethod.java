@@ -41,7 +41,7 @@ public enum CompressionMethod {
         for (CompressionMethod m : values()) {
             if (m.cliName().equals(t)) return m;
         }
-        throw new IllegalArgumentException("unknown method '" + text + "'; choose one of "
+        throw new BadOptionException("unknown method '" + text + "'; choose one of "
                 + Arrays.stream(values()).map(CompressionMethod::cliName).collect(Collectors.joining(", ")));
     }
 

@@ -39,17 +39,23 @@ public final class Nowag {
 
     /**
      * Runs a compression on the active SparkContext (a notebook's or spark-submit's), else on an embedded
-     * local[*] that is stopped afterwards. Progress goes to stderr.
+     * local[*] that is stopped afterwards. Progress goes to stderr. Bad options or inputs are refused
+     * ({@link Preflight#compress}) before Spark starts and before anything is written.
      */
     public static CompressionReport compress(CompressOptions options) throws IOException {
+        Preflight.compress(options, SparkContexts.hadoopConfiguration());
         try (SparkContexts.Handle spark = SparkContexts.getOrCreate(null)) {
-            return compress(spark.context, options, line -> System.err.println("[nowag] " + line));
+            return new Compressor(spark.context, line -> System.err.println("[nowag] " + line)).run(options);
         }
     }
 
-    /** Runs a compression on the given context; {@code log} gets one line per step (null: silent). */
+    /**
+     * Runs a compression on the given context; {@code log} gets one line per step (null: silent). Bad options or
+     * inputs are refused ({@link Preflight#compress}) before anything is written.
+     */
     public static CompressionReport compress(JavaSparkContext spark, CompressOptions options, Consumer<String> log)
             throws IOException {
+        Preflight.compress(options, spark.hadoopConfiguration());
         return new Compressor(spark, log).run(options);
     }
 

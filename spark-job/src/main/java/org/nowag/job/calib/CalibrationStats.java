@@ -24,7 +24,7 @@ public final class CalibrationStats {
 
     public CalibrationStats(String source, Map<String, float[]> diagonals) {
         this.source = source;
-        this.diagonals = Map.copyOf(diagonals);
+        this.diagonals = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(diagonals));
     }
 
     public static CalibrationStats load(String uri, Configuration conf) throws IOException {
@@ -52,6 +52,9 @@ public final class CalibrationStats {
     }
 
     public String source() { return source; }
+
+    /** The weight names, in the file's order. */
+    public java.util.List<String> names() { return java.util.List.copyOf(diagonals.keySet()); }
 
     /** The diagonal for this weight; the planner has checked that it exists. */
     public float[] diagonal(String weightName) { return diagonals.get(weightName); }

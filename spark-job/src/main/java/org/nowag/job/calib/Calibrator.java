@@ -2,6 +2,7 @@ package org.nowag.job.calib;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,18 +10,23 @@ import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.nowag.io.tokenizer.Tokenizer;
 import org.nowag.io.tokenizer.TokenizerLoader;
 import org.nowag.job.spark.HadoopConfBytes;
-import org.nowag.kernels.model.StatisticsCollector;
+import org.nowag.kernels.model.GramRowChunks;
 
 /**
- * {@code nowag calibrate} from text: the driver tokenizes the text and draws the windows; Spark tasks each take a
- * share and walk the model layer by layer (see {@link CalibrationTask}); the driver adds the partial sums in
- * partition order (double, so the result does not depend on the partitioning beyond double rounding) and writes
- * the statistics file.
+ * {@code nowag calibrate} from text. The driver tokenizes the text and draws the windows; map tasks each take a
+ * contiguous share and walk the model layer by layer ({@link CalibrationTask}), handing on each weight's partial
+ * sums as pieces (the diagonal; with --full, bands of X^T X); a keyed shuffle brings every partition's partial of a
+ * piece to one reducer, which adds them in partition order ({@link PieceSums}, the same additions and so the same
+ * bits as adding whole collectors on the driver) and stages the float32 result; two executor tasks then write the
+ * statistics file and the --full sibling from the staged pieces ({@link StatisticsFileTask}). The driver receives
+ * only names, widths and where each piece was staged: no matrix passes through it, whatever d_in and the number of
+ * partitions.
  */
 public final class Calibrator {
     private final JavaSparkContext spark;
@@ -31,8 +37,19 @@ public final class Calibrator {
         this.log = log;
     }
 
-    /** Computes the statistics; writes them when {@code opts.out} is set. */
-    public StatisticsCollector run(CalibrateOptions opts) throws IOException {
+    /** What a run wrote: every linear weight and its input width, in the files' order, and the tokens seen. */
+    public static final class Result {
+        public final Map<String, Integer> inputWidths;
+        public final long tokens;
+
+        Result(Map<String, Integer> inputWidths, long tokens) {
+            this.inputWidths = inputWidths;
+            this.tokens = tokens;
+        }
+    }
+
+    /** Computes the statistics and writes them to {@code opts.out} (and its --full sibling). */
+    public Result run(CalibrateOptions opts) throws IOException {
         Configuration conf = spark.hadoopConfiguration();
         ModelWeights model = ModelWeights.open(opts.model, conf);
         if (opts.seqLen > model.maxPositions()) {
@@ -40,9 +57,12 @@ public final class Calibrator {
                     + model.maxPositions() + " positions (config.json max_position_embeddings)");
         }
         if (opts.texts.isEmpty()) throw new IllegalArgumentException("give the calibration text with --text");
-        Path outPath = opts.out == null ? null : new Path(opts.out);
-        if (outPath != null && outPath.getFileSystem(conf).exists(outPath)) {
-            throw new IOException(opts.out + ": already exists; choose another output path");
+        if (opts.out == null) throw new IllegalArgumentException("give the statistics file to write with --out");
+        Path outPath = new Path(opts.out);
+        FileSystem fs = outPath.getFileSystem(conf);
+        Path fullPath = opts.full ? StatisticsFileWriter.fullSibling(outPath) : null;
+        for (Path p : fullPath == null ? List.of(outPath) : List.of(outPath, fullPath)) {
+            if (fs.exists(p)) throw new IOException(p + ": already exists; choose another output path");
         }
         Tokenizer tokenizer = TokenizerLoader.load(model.directory().fileSystem(), model.directory().root());
         TokenWindows stream = TokenWindows.of(tokenizer, TextSource.read(opts.texts, conf));
@@ -57,32 +77,84 @@ public final class Calibrator {
             ArrayList<int[]> share = new ArrayList<>(windows.subList(p * windows.size() / parts, (p + 1) * windows.size() / parts));
             tasks.add(new CalibrationTask(opts.model, share, opts.full));
         }
+        int reducers = Math.max(parts, spark.defaultParallelism());
+        Path staging = stagingDir(fs.makeQualified(outPath));
+        fs.delete(staging, true);  // what a failed earlier run left
         Broadcast<byte[]> confBytes = spark.broadcast(HadoopConfBytes.toBytes(conf));
-        String description = "nowag calibrate: " + windows.size() + " windows on " + parts + " tasks";
-        spark.setJobDescription(description);
-        List<StatisticsCollector> partial;
+        String stagingUri = staging.toString();
+        List<StagedPiece> staged;
+        spark.setJobDescription("nowag calibrate: " + windows.size() + " windows on " + parts + " tasks, sums on "
+                + reducers + " reducers");
         try {
-            partial = spark.parallelize(tasks, parts).map(t -> t.run(HadoopConfBytes.fromBytes(confBytes.value()))).collect();
+            staged = spark.parallelize(tasks, parts)
+                    .mapPartitionsWithIndex((p, it) -> it.next().partialSums(HadoopConfBytes.fromBytes(confBytes.value()), p), false)
+                    .mapToPair(t -> t)
+                    .repartitionAndSortWithinPartitions(new GramBandKey.ByPiece(reducers))
+                    .mapPartitionsWithIndex((r, it) -> PieceSums.sumAndStage(it, parts, new Path(stagingUri), r,
+                            TaskContext.get().attemptNumber(), HadoopConfBytes.fromBytes(confBytes.value())).iterator(), false)
+                    .collect();
         } finally {
             spark.setJobDescription(null);
         }
-        StatisticsCollector total = new StatisticsCollector(opts.full);
-        for (StatisticsCollector s : partial) total.merge(s);
+        staged = new ArrayList<>(staged);
+        staged.sort(Comparator.<StagedPiece>comparingInt(s -> s.weight).thenComparingInt(s -> s.piece));
+        Map<String, Integer> widths = checkComplete(staged, opts.full);
 
-        if (outPath != null) {
-            Map<String, String> meta = new LinkedHashMap<>();
-            meta.put("statistic", "diag(X^T X): sum of x^2 over all calibration tokens, per input of each linear weight");
-            meta.put("model", opts.model);
-            meta.put("text", String.join(",", opts.texts));
-            meta.put("samples", Integer.toString(opts.samples));
-            meta.put("seq_len", Integer.toString(opts.seqLen));
-            meta.put("seed", Long.toString(opts.seed));
-            meta.put("tokens", Long.toString((long) windows.size() * opts.seqLen));
-            FileSystem fs = outPath.getFileSystem(conf);
-            StatisticsFileWriter.write(fs, outPath, total, meta);
-            log.accept("wrote " + outPath + " (" + total.accumulators().size() + " linear weights"
-                    + (opts.full ? ", full X^T X in " + StatisticsFileWriter.fullSibling(outPath) : "") + ")");
+        LinkedHashMap<String, String> meta = new LinkedHashMap<>();
+        meta.put("statistic", "diag(X^T X): sum of x^2 over all calibration tokens, per input of each linear weight");
+        meta.put("model", opts.model);
+        meta.put("text", String.join(",", opts.texts));
+        meta.put("samples", Integer.toString(opts.samples));
+        meta.put("seq_len", Integer.toString(opts.seqLen));
+        meta.put("seed", Long.toString(opts.seed));
+        meta.put("tokens", Long.toString((long) windows.size() * opts.seqLen));
+        List<StatisticsFileTask> writes = new ArrayList<>();
+        if (fullPath != null) {
+            ArrayList<StagedPiece> bands = new ArrayList<>();
+            for (StagedPiece s : staged) if (s.piece > 0) bands.add(s);
+            writes.add(new StatisticsFileTask(fs.makeQualified(fullPath).toString(), true, meta, bands));
         }
-        return total;
+        ArrayList<StagedPiece> diagonals = new ArrayList<>();
+        for (StagedPiece s : staged) if (s.piece == 0) diagonals.add(s);
+        writes.add(new StatisticsFileTask(fs.makeQualified(outPath).toString(), false, meta, diagonals));
+        spark.setJobDescription("nowag calibrate: write " + outPath.getName() + (fullPath == null ? "" : " and " + fullPath.getName()));
+        try {
+            spark.parallelize(writes, writes.size()).map(t -> t.run(HadoopConfBytes.fromBytes(confBytes.value()))).collect();
+        } finally {
+            spark.setJobDescription(null);
+        }
+        fs.delete(staging, true);
+        log.accept("wrote " + outPath + " (" + widths.size() + " linear weights"
+                + (opts.full ? ", full X^T X in " + fullPath : "") + ")");
+        return new Result(widths, (long) windows.size() * opts.seqLen);
+    }
+
+    /** Beside the output, so it is on the same store: {@code _NAME.sums}. */
+    static Path stagingDir(Path out) {
+        return new Path(out.getParent(), "_" + out.getName() + ".sums");
+    }
+
+    /** Every weight has its diagonal and, with --full, every band: a lost piece is an error, never a short file. */
+    private static Map<String, Integer> checkComplete(List<StagedPiece> staged, boolean full) {
+        Map<String, Integer> widths = new LinkedHashMap<>();
+        int expectWeight = 0;
+        int expectPiece = 0;
+        for (StagedPiece s : staged) {
+            int pieces = full ? 1 + GramRowChunks.bands(s.dIn) : 1;
+            if (s.weight != expectWeight || s.piece != expectPiece) {
+                throw new IllegalStateException("calibrate: piece " + s.piece + " of weight #" + s.weight + " (" + s.name
+                        + ") arrived where piece " + expectPiece + " of weight #" + expectWeight + " was due");
+            }
+            widths.putIfAbsent(s.name, s.dIn);
+            if (++expectPiece == pieces) {
+                expectPiece = 0;
+                expectWeight++;
+            }
+        }
+        if (expectPiece != 0 || widths.isEmpty()) {
+            throw new IllegalStateException(widths.isEmpty() ? "no linear layer saw any input"
+                    : "calibrate: the last weight's pieces are incomplete");
+        }
+        return widths;
     }
 }

@@ -68,16 +68,31 @@ public final class ModelWeights {
         return v instanceof Number ? ((Number) v).intValue() : 2048;
     }
 
-    /** Reads each tensor from its shard when asked; null for a tensor the model does not have. */
+    /**
+     * Reads each tensor from its shard when asked; null for a tensor the model does not have. A required tensor that
+     * is missing is an error naming this model's directory (a task may hold two models).
+     */
     public WeightSource source() {
-        return name -> {
-            TensorInfo t = model.tensor(name);
-            if (t == null) return null;
-            try (SafetensorsFile f = SafetensorsFile.open(model.fileSystem(), model.shardOf(name))) {
-                long[] s = t.shape();
-                int[] shape = new int[s.length];
-                for (int i = 0; i < s.length; i++) shape[i] = Math.toIntExact(s[i]);
-                return new Tensor(name, f.readRowsAsFloat(name, 0, Math.toIntExact(t.rows())), shape);
+        return new WeightSource() {
+            @Override
+            public Tensor find(String name) throws IOException {
+                TensorInfo t = model.tensor(name);
+                if (t == null) return null;
+                try (SafetensorsFile f = SafetensorsFile.open(model.fileSystem(), model.shardOf(name))) {
+                    long[] s = t.shape();
+                    int[] shape = new int[s.length];
+                    for (int i = 0; i < s.length; i++) shape[i] = Math.toIntExact(s[i]);
+                    return new Tensor(name, f.readRowsAsFloat(name, 0, Math.toIntExact(t.rows())), shape);
+                }
+            }
+
+            @Override
+            public Tensor require(String name) throws IOException {
+                if (model.tensor(name) == null) {
+                    throw new IllegalArgumentException("model " + model.root() + " has no tensor '" + name + "', which the "
+                            + family.name().toLowerCase(java.util.Locale.ROOT) + " forward pass needs");
+                }
+                return WeightSource.super.require(name);
             }
         };
     }

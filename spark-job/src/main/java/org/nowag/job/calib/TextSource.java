@@ -2,7 +2,6 @@ package org.nowag.job.calib;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,6 +9,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.nowag.io.text.StrictUtf8;
 
 /**
  * Plain UTF-8 text for calibration and evaluation: each argument is a file or a directory (then every
@@ -36,9 +36,12 @@ public final class TextSource {
         return texts;
     }
 
+    /** Strict UTF-8: a lenient decode would turn bad bytes into U+FFFD and feed the model other tokens. */
     private static String readFile(FileSystem fs, Path p) throws IOException {
         try (InputStream in = fs.open(p)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return StrictUtf8.decode(in.readAllBytes());
+        } catch (StrictUtf8.MalformedUtf8Exception e) {
+            throw new IOException("text " + p + ": " + e.getMessage() + "; text must be UTF-8");
         }
     }
 }

@@ -9,9 +9,13 @@ import org.apache.hadoop.fs.Path;
 import org.nowag.io.imatrix.CalibrationFileWriter;
 import org.nowag.io.imatrix.ImatrixReader;
 import org.nowag.io.imatrix.ImportanceMatrix;
+import org.nowag.job.api.BadOptionException;
+import org.nowag.job.api.Preflight;
 import org.nowag.job.calib.CalibrateOptions;
 import org.nowag.job.calib.Calibrator;
+import org.nowag.job.progress.Progress;
 import org.nowag.job.spark.SparkContexts;
+import org.nowag.job.spark.SparkMaster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -52,11 +56,13 @@ final class CalibrateCommand implements Callable<Integer> {
     String master;
 
     @Override
+    @SuppressWarnings("try") // the progress line only needs to live as long as the command
     public Integer call() throws Exception {
         if (imatrix != null) {
-            if (!text.isEmpty()) throw new IllegalArgumentException("give either --text or --imatrix, not both");
+            if (!text.isEmpty() || model != null) throw new BadOptionException("give either --model and --text, or --imatrix, not both");
+            Configuration conf = SparkContexts.hadoopConfiguration();
+            Preflight.calibrateImatrix(imatrix, out, conf);
             Path in = new Path(imatrix);
-            Configuration conf = new Configuration();
             ImportanceMatrix m = ImatrixReader.read(in.getFileSystem(conf), in);
             Path target = new Path(out);
             CalibrationFileWriter.write(target.getFileSystem(conf), target, m);
@@ -64,7 +70,7 @@ final class CalibrateCommand implements Callable<Integer> {
                     + (m.skipped().isEmpty() ? "" : "; skipped " + m.skipped().size() + ": " + m.skipped()) + ")");
             return 0;
         }
-        if (model == null || text.isEmpty()) throw new IllegalArgumentException("give --model and --text (or --imatrix)");
+        if (model == null || text.isEmpty()) throw new BadOptionException("give --model and --text (or --imatrix)");
         CalibrateOptions opts = new CalibrateOptions();
         opts.model = model;
         opts.texts = text;
@@ -74,7 +80,10 @@ final class CalibrateCommand implements Callable<Integer> {
         opts.out = out;
         opts.full = full;
         opts.partitions = partitions;
-        try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master)) {
+        SparkMaster.check(master);
+        Preflight.calibrate(opts, SparkContexts.hadoopConfiguration());
+        try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master);
+             Progress progress = Progress.forCommand(spark.context, Log::info)) {
             new Calibrator(spark.context, Log::info).run(opts);
             return 0;
         }

@@ -5,13 +5,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
+import org.nowag.job.api.BadOptionException;
 import org.nowag.job.api.CompressOptions;
 import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.api.CompressionReport;
 import org.nowag.job.api.Compressor;
+import org.nowag.job.api.Preflight;
 import org.nowag.job.plan.Recipe;
 import org.nowag.job.progress.Progress;
 import org.nowag.job.spark.SparkContexts;
+import org.nowag.job.spark.SparkMaster;
 import org.nowag.kernels.prune.SparsityPattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,6 +29,7 @@ import picocli.CommandLine.Spec;
                 "  nowag compress --model ./llama --out ./llama-sgpt24 --method sparsegpt --pattern 2:4 --calibration stats.safetensors",
                 "  nowag compress --model ./llama --out ./llama-vq2 --method nowag-vq --vq-dim 6 --vq-bits 2 --calibration stats.safetensors",
                 "  nowag compress --model ./llama --out ./llama-armor --method armor --armor-iters 10 --armor-block 32 --calibration stats.safetensors",
+                "  nowag compress --model ./llama --out ./llama-p50 --method wanda --sparsity 0.5 --dry-run   (plan, memory, time; writes nothing)",
                 "  nowag compress --model ./llama --out ./llama-mixed --recipe recipe.yaml --calibration stats.safetensors   (docs/recipes.md)",
                 "A re-run with the same arguments resumes from committed parts; when the output is complete it does nothing."})
 final class CompressCommand implements Callable<Integer> {
@@ -106,13 +110,31 @@ final class CompressCommand implements Callable<Integer> {
             "--vq-dim", "--vq-bits", "--vq-iters", "--vq-store", "--vq-row-blocks", "--seed", "--armor-iters",
             "--armor-block", "--armor-store");
 
+    @Option(names = "--dry-run", description = "Print the plan, the largest task's memory and a rough time, from the "
+            + "model's headers only; starts no Spark and writes nothing.")
+    boolean dryRun;
+
+    @Option(names = "--no-config", description = "Accept a model without config.json. The output then has none (pruning) "
+            + "or one holding only the compression block (nowag-vq, armor): Hugging Face loaders cannot load it until "
+            + "the model's config.json is added. Without this option such a model is refused.")
+    boolean noConfig;
+
     @Override
     @SuppressWarnings("try") // the progress line only needs to live as long as the command
     public Integer call() throws Exception {
         CompressOptions opts = options();
-        Recipe rules = recipe(new Configuration());
+        Recipe rules = recipe(opts, SparkContexts.hadoopConfiguration());  // read and checked before anything else
+        if (dryRun) {
+            return CompressDryRun.print(rules, opts, master, System.out);
+        }
+        SparkMaster.check(master);
+        // Everything cheap before Spark starts and before any byte is written: a refusal leaves nothing behind.
+        if (Preflight.compress(rules, opts, SparkContexts.hadoopConfiguration()).model.configJson() == null) {
+            Log.info("warning: " + opts.model() + " has no config.json (--no-config); the output will have none "
+                    + "(nowag-vq and armor: only the compression block), so Hugging Face loaders cannot load it as it is");
+        }
         try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master);
-             Progress progress = Progress.onTerminal(spark.context)) {
+             Progress progress = Progress.forCommand(spark.context, Log::info)) {
             CompressionReport report = new Compressor(spark.context, Log::info).run(rules, opts);
             ReportTable.print(report, System.out);
             return 0;
@@ -120,8 +142,8 @@ final class CompressCommand implements Callable<Integer> {
     }
 
     /** The recipe of this command line: the --recipe file, checked, or the flags as one rule. */
-    Recipe recipe(Configuration conf) throws IOException {
-        if (recipe == null) return Recipe.of(options());
+    Recipe recipe(CompressOptions opts, Configuration conf) throws IOException {
+        if (recipe == null) return Recipe.of(opts);
         return RecipeFile.read(recipe, conf);
     }
 
@@ -135,16 +157,21 @@ final class CompressCommand implements Callable<Integer> {
                 throw new RecipeFile.RecipeException(String.join(", ", given) + ": not with --recipe; the recipe's rules "
                         + "choose each tensor's method and settings (put them into the recipe, or drop --recipe)");
             }
+        }
+        OptionValues.positive("--block-mb", blockMb, "MiB of float32 per row block");
+        OptionValues.positive("--shard-mb", shardMb, "MB per output shard");
+        if (recipe != null) {
             return new CompressOptions().model(model).out(out).calibration(calibration)
-                    .blockBytes((long) (blockMb * 1048576)).maxShardBytes((long) (shardMb * 1e6)).skipNonFinite(skipNonFinite);
+                    .blockBytes((long) (blockMb * 1048576)).maxShardBytes((long) (shardMb * 1e6))
+                    .skipNonFinite(skipNonFinite).noConfig(noConfig);
         }
         CompressionMethod m = CompressionMethod.parse(method);
         CompressOptions opts = new CompressOptions().model(model).out(out).method(m).calibration(calibration)
                 .include(include).blockBytes((long) (blockMb * 1048576)).maxShardBytes((long) (shardMb * 1e6))
-                .skipNonFinite(skipNonFinite);
+                .skipNonFinite(skipNonFinite).noConfig(noConfig);
         if (m == CompressionMethod.NOWAG_VQ) {
             if (sparsity != null || pattern != null || group != null) {
-                throw new IllegalArgumentException("--sparsity, --pattern and --group are for pruning; nowag-vq takes --vq-dim, --vq-bits, --vq-iters, --seed");
+                throw new BadOptionException("--sparsity, --pattern and --group are for pruning; nowag-vq takes --vq-dim, --vq-bits, --vq-iters, --seed");
             }
             opts.vq(VqOptions.config(vqDim, vqBits, vqIters, seed, vqStore)).vqRowBlocks(vqRowBlocks);
             return opts;

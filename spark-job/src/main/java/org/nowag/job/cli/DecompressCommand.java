@@ -2,7 +2,10 @@ package org.nowag.job.cli;
 
 import java.util.concurrent.Callable;
 import org.nowag.job.api.Decompressor;
+import org.nowag.job.api.Preflight;
+import org.nowag.job.progress.Progress;
 import org.nowag.job.spark.SparkContexts;
+import org.nowag.job.spark.SparkMaster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,9 +27,14 @@ final class DecompressCommand implements Callable<Integer> {
     String master;
 
     @Override
+    @SuppressWarnings("try") // the progress line only needs to live as long as the command
     public Integer call() throws Exception {
-        try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master)) {
-            int n = new Decompressor(spark.context, Log::info).run(model, out, (long) (shardMb * 1e6));
+        long shardBytes = (long) (OptionValues.positive("--shard-mb", shardMb, "MB per output shard") * 1e6);
+        SparkMaster.check(master);
+        Preflight.decompress(model, out, shardBytes, SparkContexts.hadoopConfiguration());
+        try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master);
+             Progress progress = Progress.forCommand(spark.context, Log::info)) {
+            int n = new Decompressor(spark.context, Log::info).run(model, out, shardBytes);
             System.out.println("decoded " + n + " VQ weights; dense model: " + out);
             return 0;
         }

@@ -9,8 +9,10 @@ import org.nowag.job.api.CompressOptions;
 import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.api.CompressionReport;
 import org.nowag.job.api.Compressor;
+import org.nowag.job.api.Preflight;
 import org.nowag.job.progress.Progress;
 import org.nowag.job.spark.SparkContexts;
+import org.nowag.job.spark.SparkMaster;
 import org.nowag.kernels.prune.SparsityPattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,7 +30,9 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     @SuppressWarnings("try") // the progress line only needs to live as long as the command
     public Integer call() throws Exception {
+        SparkMaster.check(master);
         Configuration conf = new Configuration();
+        Preflight.workDirectory("--dir", dir, conf);
         Path root = new Path(dir);
         FileSystem fs = root.getFileSystem(conf);
         root = fs.makeQualified(root);
@@ -40,8 +44,9 @@ final class DemoCommand implements Callable<Integer> {
         Path out = new Path(root, "all-MiniLM-L6-v2-nowag-p50");
         CompressOptions opts = new CompressOptions().model(model.toString()).out(out.toString())
                 .method(CompressionMethod.NOWAG_P).pattern(SparsityPattern.unstructured(0.5, SparsityPattern.Group.MATRIX));
+        Preflight.compress(opts, conf);
         try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master);
-             Progress progress = Progress.onTerminal(spark.context)) {
+             Progress progress = Progress.forCommand(spark.context, Log::info)) {
             CompressionReport report = new Compressor(spark.context, Log::info).run(opts);
             ReportTable.print(report, System.out);
             System.out.println("compressed model: " + out);

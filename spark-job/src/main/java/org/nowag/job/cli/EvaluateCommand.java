@@ -3,10 +3,13 @@ package org.nowag.job.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.nowag.job.api.Preflight;
 import org.nowag.job.eval.EvalOptions;
 import org.nowag.job.eval.Evaluation;
 import org.nowag.job.eval.Evaluator;
+import org.nowag.job.progress.Progress;
 import org.nowag.job.spark.SparkContexts;
+import org.nowag.job.spark.SparkMaster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -54,6 +57,7 @@ final class EvaluateCommand implements Callable<Integer> {
     String master;
 
     @Override
+    @SuppressWarnings("try") // the progress line only needs to live as long as the command
     public Integer call() throws Exception {
         EvalOptions o = new EvalOptions();
         o.model = model;
@@ -67,7 +71,10 @@ final class EvaluateCommand implements Callable<Integer> {
         o.stride = stride;
         o.maxEvalTokens = maxEvalTokens;
         o.partitions = partitions;
-        try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master)) {
+        SparkMaster.check(master);
+        Preflight.evaluate(o, SparkContexts.hadoopConfiguration());
+        try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master);
+             Progress progress = Progress.forCommand(spark.context, Log::info)) {
             Evaluation e = new Evaluator(spark.context, Log::info).run(o);
             e.print(System.out);
             return 0;

@@ -4,6 +4,7 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.nowag.io.onnx.MiniLmImporter;
+import org.nowag.job.api.Preflight;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -16,8 +17,10 @@ final class ImportMiniLmCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Configuration conf = new Configuration();
+        Preflight.workDirectory("--out", out, conf);
         Path dir = new Path(out);
-        MiniLmImporter.importFromClasspath(dir.getFileSystem(new Configuration()), dir);
+        MiniLmImporter.importFromClasspath(dir.getFileSystem(conf), dir);
         System.out.println("wrote " + dir);
         return 0;
     }

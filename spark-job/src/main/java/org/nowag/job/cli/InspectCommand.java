@@ -6,8 +6,10 @@ import org.nowag.io.safetensors.TensorInfo;
 import org.nowag.job.api.CompressOptions;
 import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.api.Compressor;
-import org.nowag.job.run.CompressionRun;
+import org.nowag.job.api.Preflight;
 import org.nowag.job.plan.TargetTensor;
+import org.nowag.job.run.CompressionRun;
+import org.nowag.job.spark.SparkContexts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -40,14 +42,20 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--armor-block", defaultValue = "32", description = "armor: block size b to plan for. Default: ${DEFAULT-VALUE}.")
     int armorBlock;
 
+    @Option(names = "--no-config", description = "Plan for a model without config.json, as compress --no-config would.")
+    boolean noConfig;
+
     @Override
     public Integer call() throws Exception {
         CompressionMethod m = CompressionMethod.parse(method);
+        OptionValues.positive("--block-mb", blockMb, "MiB of float32 per row block");
         CompressOptions opts = new CompressOptions().model(model).out("unused").method(m).calibration(calibration)
-                .blockBytes((long) (blockMb * 1048576));
+                .blockBytes((long) (blockMb * 1048576)).noConfig(noConfig);
         opts.pattern(PatternOptions.pattern(m, sparsity, pattern, group));
         opts.armor(org.nowag.kernels.armor.ArmorConfig.of(armorBlock, org.nowag.kernels.armor.ArmorConfig.DEFAULT_ITERATIONS, true));
-        CompressionRun.Planned run = Compressor.plan(opts, new Configuration());
+        Configuration conf = SparkContexts.hadoopConfiguration();
+        CompressionRun.Planned run = Compressor.plan(opts, conf);
+        Preflight.model(run.model, noConfig ? null : "inspect");
         long total = 0;
         System.out.printf("%-60s %-5s %-16s %12s  %s%n", "tensor", "dtype", "shape", "bytes", "compress");
         for (TensorInfo t : run.model.tensors()) {
@@ -65,7 +73,7 @@ final class InspectCommand implements Callable<Integer> {
         System.out.printf("%d tensors, %.3f GB; %d to compress with %s %s in %d tasks; %d output shard(s)%n",
                 run.model.tensors().size(), total / 1e9, run.plan.targets.size(), m, opts.pattern(),
                 run.plan.blockCount(), run.plan.outputLayout.shardCount());
-        System.out.printf("largest task: %.1f MiB of executor heap (%s; README \"Memory per step\")%n",
+        System.out.printf("largest task: %.1f MiB of executor heap (%s; docs/memory.md)%n",
                 maxTask / 1048576.0, m.plugin().taskBytesCounts());
         if (maxOffHeap > 0) {
             System.out.printf("plus up to %.1f MiB off the heap (ND4J's chunked GEMMs)%n", maxOffHeap / 1048576.0);

@@ -1,5 +1,7 @@
 package org.nowag.job.cli;
 
+import java.util.Arrays;
+import org.nowag.job.api.BadOptionException;
 import org.nowag.job.api.Version;
 import org.nowag.tools.measure.BenchArmorCommand;
 import org.nowag.tools.measure.BenchCommand;
@@ -9,7 +11,11 @@ import org.nowag.tools.measure.ScaleProofCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** `nowag`: a thin command line over the Java API. Exit codes: 0 success, 1 failure, 2 bad usage. */
+/**
+ * `nowag`: a thin command line over the Java API. Exit codes: 0 success; 1 failure (an input, the output or the run
+ * failed: the message names the file and the problem); 2 bad usage (an unknown, missing or impossible option: the
+ * message names the option). Errors are one line on stderr without a stack trace, unless --verbose is given.
+ */
 @Command(name = "nowag", mixinStandardHelpOptions = true, version = "nowag-spark " + Version.VERSION,
         description = "Shape-preserving compression of LLMs (safetensors, Hugging Face layout) on Apache Spark.",
         footer = {"", "Examples:",
@@ -20,9 +26,14 @@ import picocli.CommandLine.Command;
                 "Run 'nowag <command> --help' for a command's options and examples."},
         subcommands = {CompressCommand.class, InspectCommand.class, DemoCommand.class, ImportMiniLmCommand.class,
                 BenchCommand.class, ScaleProofCommand.class, DecompressCommand.class, BenchVqCommand.class, BenchArmorCommand.class,
-                CalibrateCommand.class, EvaluateCommand.class, MemCheckCommand.class,
+                CalibrateCommand.class, EvaluateCommand.class, MemCheckCommand.class, org.nowag.tools.train.TrainLlamaCommand.class,
                 CommandLine.HelpCommand.class})
 public final class NowagCli {
+    /** Every command takes it (inherited): a stack trace with the error, and Spark's logs with theirs. */
+    @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "On an error, print the stack trace too (and keep Spark's own exception traces in its log lines).")
+    boolean verbose;
+
     public static void main(String[] args) {
         int code = run(args);
         // Databricks JAR jobs must not call System.exit (the cluster's JVM is shared): return, or fail by throwing.
@@ -40,11 +51,41 @@ public final class NowagCli {
         cli.setUsageHelpWidth(130);
         cli.setParameterExceptionHandler(NowagCli::badUsage);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("nowag: error: " + message(e));
-            if (Boolean.getBoolean("nowag.debug")) e.printStackTrace(commandLine.getErr());
-            return 1;
+            java.io.PrintWriter err = commandLine.getErr();
+            boolean verbose = verbose(parseResult);
+            int code;
+            if (e instanceof BadOptionException) {
+                // An option value that cannot be right: bad usage, reported like a misspelled option.
+                err.println("nowag: " + e.getMessage());
+                err.println("Run '" + commandLine.getCommandSpec().qualifiedName() + " --help' for the options and examples.");
+                code = commandLine.getCommandSpec().exitCodeOnInvalidInput();
+            } else {
+                err.println("nowag: error: " + message(e));
+                code = 1;
+            }
+            if (verbose) e.printStackTrace(err);
+            return code;
         });
-        return cli.execute(args);
+        boolean verbose = Arrays.asList(args).contains("--verbose") || Boolean.getBoolean("nowag.debug");
+        Logging.configure(verbose);
+        try {
+            return cli.execute(args);
+        } catch (RuntimeException | Error e) {
+            // Whatever escapes picocli's handlers (an Error, a failure inside a handler): still one line and exit 1.
+            System.err.println("nowag: error: " + message(e));
+            if (verbose) e.printStackTrace();
+            return 1;
+        } finally {
+            Logging.configure(false);
+        }
+    }
+
+    /** --verbose on the command line (of the top command or any subcommand), or the older -Dnowag.debug=true. */
+    static boolean verbose(CommandLine.ParseResult parseResult) {
+        for (CommandLine.ParseResult r = parseResult; r != null; r = r.subcommand()) {
+            if (r.hasMatchedOption("--verbose")) return true;
+        }
+        return Boolean.getBoolean("nowag.debug");
     }
 
     /** Bad usage: the problem, typo suggestions, and where the options are, instead of the whole usage text. */

@@ -1,6 +1,7 @@
 package org.nowag.job.cli;
 
 import java.util.Locale;
+import org.nowag.job.api.BadOptionException;
 import org.nowag.job.api.CompressionMethod;
 import org.nowag.kernels.prune.SparsityPattern;
 
@@ -10,15 +11,15 @@ final class PatternOptions {
 
     static SparsityPattern pattern(CompressionMethod method, Double sparsity, String pattern, String group) {
         if (pattern != null && sparsity != null) {
-            throw new IllegalArgumentException("give either --sparsity (unstructured) or --pattern N:M, not both");
+            throw new BadOptionException("give either --sparsity (unstructured) or --pattern N:M, not both");
         }
         if (method == CompressionMethod.SPARSEGPT && group != null) {
-            throw new IllegalArgumentException("--group does not apply to sparsegpt: it chooses its mask per block of "
+            throw new BadOptionException("--group does not apply to sparsegpt: it chooses its mask per block of "
                     + "128 columns over all rows, as the SparseGPT reference does");
         }
         if (pattern != null) {
-            if (group != null) throw new IllegalArgumentException("--group applies to --sparsity, not to an N:M --pattern");
-            return SparsityPattern.parse(pattern);
+            if (group != null) throw new BadOptionException("--group applies to --sparsity, not to an N:M --pattern");
+            return OptionValues.convert("--pattern " + pattern, () -> SparsityPattern.parse(pattern));
         }
         if (sparsity == null && group == null) return method.plugin().defaultPattern();
         SparsityPattern.Group g;
@@ -28,9 +29,10 @@ final class PatternOptions {
             try {
                 g = SparsityPattern.Group.valueOf(group.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown --group '" + group + "'; choose row or matrix");
+                throw new BadOptionException("unknown --group '" + group + "'; choose row or matrix");
             }
         }
-        return SparsityPattern.unstructured(sparsity == null ? 0.5 : sparsity, g);
+        double p = sparsity == null ? 0.5 : sparsity;
+        return OptionValues.convert("--sparsity " + p, () -> SparsityPattern.unstructured(p, g));
     }
 }

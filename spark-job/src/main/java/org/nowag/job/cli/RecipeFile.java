@@ -21,6 +21,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.nowag.job.api.BadOptionException;
 import org.nowag.job.api.CompressOptions;
 import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.plan.BudgetSpec;
@@ -356,7 +357,7 @@ public final class RecipeFile {
     }
 
     /** A recipe that cannot be right whatever the model is: bad usage (exit 2), like a bad option value. */
-    public static final class RecipeException extends IllegalArgumentException {
+    public static final class RecipeException extends BadOptionException {
         private static final long serialVersionUID = 1L;
 
         RecipeException(String message) {

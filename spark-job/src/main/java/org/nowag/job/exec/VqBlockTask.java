@@ -103,11 +103,11 @@ public final class VqBlockTask implements Serializable {
      */
     public BlockedKMeans.Partial iterate(Configuration conf, float[] colNorms, float[] rowNorms, float pad,
                                          float[] codebook, int k, int iteration) throws IOException {
-        KernelThreads.matchTask();
+        int threads = KernelThreads.matchTask();
         float[] data = subvectors(conf, colNorms, rowNorms, pad);
         int[] codes = iteration == 0 ? minusOnes(rowCount * geometry.groups) : readCodes(conf, iteration - 1);
         BlockedKMeans.Partial p = WeightedKMeans.assignAndSum(data, 0, codes.length, geometry.dim,
-                geometry.paddedWeights(activations), geometry.groups, codebook, k, codes);
+                geometry.paddedWeights(activations), geometry.groups, codebook, k, codes, threads);
         writeCodes(conf, iteration, codes);
         return p;
     }

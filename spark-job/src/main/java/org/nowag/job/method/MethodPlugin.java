@@ -80,6 +80,20 @@ public interface MethodPlugin extends Serializable {
         return 0;
     }
 
+    /**
+     * For {@code compress --dry-run}'s rough time: this method's wall seconds on the whole model of the dated bench
+     * (2 cores, a 0.967 GB BF16 Llama-shaped model; see the CLI's TimeEstimate), per iteration when {@link
+     * #timePerIteration}; NaN when never measured.
+     */
+    default double benchSeconds() {
+        return Double.NaN;
+    }
+
+    /** Whether {@link #benchSeconds} is per iteration (the method's work grows with its iterations). */
+    default boolean timePerIteration() {
+        return false;
+    }
+
     /** Classes this method's work and results carry between driver and executors, for Kryo's registration. */
     List<Class<?>> kryoClasses();
 

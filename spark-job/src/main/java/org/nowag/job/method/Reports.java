@@ -19,6 +19,18 @@ public final class Reports {
         return r;
     }
 
+    /** Stored bits per weight over tensors, each weighted by its weights ({@link TensorReport#bitsPerWeight}). */
+    public static double bitsPerWeight(java.util.List<TensorReport> tensors) {
+        double bits = 0;
+        long weights = 0;
+        for (TensorReport t : tensors) {
+            if (t.bitsPerWeight == null) continue;
+            bits += t.bitsPerWeight * t.numel;
+            weights += t.numel;
+        }
+        return weights == 0 ? 0.0 : bits / weights;
+    }
+
     /** proxyLoss / proxyEnergy, 0 for an all-zero matrix. */
     public static double relative(double loss, double energy) {
         return energy == 0 ? 0 : loss / energy;

@@ -35,7 +35,10 @@ public final class MemoryEstimate {
      * Heap of one whole-matrix NoWag-VQ task (n = d_out * d_in, subvector length d): n (b + 16) + 12 n / d + 64 MiB,
      * i.e. the bytes read, float32 W, W_bar and padded subvectors with the kernel's working arrays (16 bytes per
      * weight in all, an upper count), the codes as ints with their packed and stored copies (12 bytes per subvector),
-     * and one 64 MiB block of GEMM distances (which ND4J holds off the heap). mem-check measures it.
+     * and 64 MiB for the rest: k-means++ on at most 2^18 sampled subvectors (their copy and 12 bytes each: 9 MiB at
+     * d = 6), the assignment's proposals (4 bytes per subvector of one k-means block of at most 2^20: 4 MiB) and each
+     * thread's scan buffers (under 1 MiB). Until the fused assignment this was one 64 MiB block of GEMM distances
+     * off the heap; the bound is kept, now generous. mem-check measures it.
      */
     public static long vqTaskBytes(TensorInfo tensor, int dim) {
         return vqBytes(tensor.numel(), tensor.dtype().bytes(), dim);

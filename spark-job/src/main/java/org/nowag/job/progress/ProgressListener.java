@@ -2,6 +2,7 @@ package org.nowag.job.progress;
 
 import java.util.function.LongSupplier;
 import org.apache.spark.Success$;
+import org.apache.spark.executor.TaskMetrics;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerJobStart;
@@ -9,9 +10,10 @@ import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 
 /**
- * Counts a Spark job's tasks as they end and draws the progress line: one line per job (each nowag step is one
- * job), updated at most every {@code minIntervalNanos} and finished when the job ends. Spark calls it on its listener
- * thread; the clock is a parameter so tests feed events without waiting.
+ * Counts a Spark job's tasks (and the bytes they read and wrote, from their Spark metrics) as they end and draws the
+ * progress line: one line per job (each nowag step is one job), updated at most every {@code minIntervalNanos} and
+ * finished when the job ends. Spark calls it on its listener thread; the clock is a parameter so tests feed events
+ * without waiting.
  */
 public final class ProgressListener extends SparkListener {
     public static final long DEFAULT_INTERVAL_NANOS = 200_000_000L;
@@ -23,6 +25,9 @@ public final class ProgressListener extends SparkListener {
     private long total;
     private long done;
     private long failed;
+    private long bytesRead;
+    private long bytesWritten;
+    private boolean running;
     private long startNanos;
     private long lastDrawNanos;
     private boolean drawn;
@@ -43,7 +48,9 @@ public final class ProgressListener extends SparkListener {
     }
 
     @Override public synchronized void onTaskEnd(SparkListenerTaskEnd taskEnd) {
-        taskEnded(taskEnd.reason() == Success$.MODULE$);
+        TaskMetrics m = taskEnd.taskMetrics();  // null for some failures
+        taskEnded(taskEnd.reason() == Success$.MODULE$, m == null ? 0 : m.inputMetrics().bytesRead(),
+                m == null ? 0 : m.outputMetrics().bytesWritten());
     }
 
     @Override public synchronized void onJobEnd(SparkListenerJobEnd jobEnd) {
@@ -56,6 +63,9 @@ public final class ProgressListener extends SparkListener {
         total = 0;
         done = 0;
         failed = 0;
+        bytesRead = 0;
+        bytesWritten = 0;
+        running = true;
         startNanos = clock.getAsLong();
         lastDrawNanos = startNanos;
         drawn = false;
@@ -67,17 +77,31 @@ public final class ProgressListener extends SparkListener {
     }
 
     public synchronized void taskEnded(boolean success) {
+        taskEnded(success, 0, 0);
+    }
+
+    /** A task attempt ended; the bytes it read and wrote count whether it succeeded or not (they were moved). */
+    public synchronized void taskEnded(boolean success, long read, long written) {
         if (success) done++; else failed++;
+        bytesRead += Math.max(0, read);
+        bytesWritten += Math.max(0, written);
         draw(false);
     }
 
     public synchronized void jobEnded() {
+        running = false;
         if (drawn || total > 0) sink.finish(line());
         drawn = false;
     }
 
     public synchronized String line() {
-        return ProgressLine.format(label, done, total, failed, (clock.getAsLong() - startNanos) / 1e9);
+        return ProgressLine.format(label, done, total, failed, (clock.getAsLong() - startNanos) / 1e9,
+                bytesRead, bytesWritten, sink.withElapsed());
+    }
+
+    /** The current line while a job with tasks runs, else null: what a periodic log prints. */
+    public synchronized String runningLine() {
+        return running && total > 0 ? line() : null;
     }
 
     private void draw(boolean force) {

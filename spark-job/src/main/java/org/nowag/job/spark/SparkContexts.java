@@ -6,7 +6,8 @@ import org.apache.spark.SparkContext;
 
 /**
  * Gets the SparkContext to run on: the one spark-submit (or a notebook) already made, else an embedded local[*].
- * Task descriptions travel with Kryo; our classes are registered so their names are not written per record.
+ * Task descriptions travel with Kryo; our classes are registered ({@link KryoClasses}) so their names are not written
+ * per record, and spark.kryo.registrationRequired=true (the test suite's setting) works.
  */
 public final class SparkContexts {
     public static final String DEFAULT_MASTER = "local[*]";
@@ -14,42 +15,10 @@ public final class SparkContexts {
     private SparkContexts() {}
 
     /**
-     * Classes that travel between driver and executors (plain classes: Spark's Kryo 4 cannot serialize records): the
-     * run's own, then each compression method's ({@link org.nowag.job.method.MethodPlugin#kryoClasses}).
-     */
-    public static final String KRYO_CLASSES = kryoClasses();
-
-    private static String kryoClasses() {
-        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(java.util.List.of(
-                "org.nowag.job.plan.RowBlock",
-                "org.nowag.job.plan.TargetTensor",
-                "org.nowag.job.method.TensorWork",
-                "org.nowag.job.exec.ShardTask",
-                "org.nowag.job.exec.ShardTask$Entry",
-                "org.nowag.job.commit.ShardRecord",
-                "org.nowag.job.api.TensorReport",
-                "org.nowag.io.fs.FileDigest",
-                "org.nowag.io.safetensors.TensorInfo",
-                "org.nowag.io.safetensors.TensorSpec",
-                "org.nowag.io.safetensors.DType",
-                "org.nowag.job.exec.DecompressShardTask",
-                "org.nowag.job.calib.CalibrationTask",
-                "org.nowag.kernels.model.StatisticsCollector",
-                "org.nowag.kernels.model.GramAccumulator",
-                "org.nowag.kernels.model.Perplexity",
-                "org.nowag.job.eval.EvalTask",
-                "org.nowag.job.eval.EvalResult"));
-        for (org.nowag.job.api.CompressionMethod m : org.nowag.job.api.CompressionMethod.values()) {
-            names.add(m.plugin().getClass().getName());
-            for (Class<?> c : m.plugin().kryoClasses()) names.add(c.getName());
-        }
-        return String.join(",", names);
-    }
-
-    /**
      * @param master explicit master, or null: keep the one spark-submit set (spark.master), else local[*].
      */
     public static Handle getOrCreate(String master) {
+        SparkMaster.check(master);
         // getActive is private[spark] in Scala, which is public in bytecode: the only way to ask without creating one.
         boolean existed = org.apache.spark.SparkContext$.MODULE$.getActive().isDefined();
         SparkConf conf = new SparkConf(true).setAppName("nowag");
@@ -59,16 +28,37 @@ public final class SparkContexts {
             conf.setMaster(DEFAULT_MASTER);
         }
         conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
-        conf.setIfMissing("spark.kryo.classesToRegister", KRYO_CLASSES);
+        conf.setIfMissing("spark.kryo.registrator", KryoClasses.class.getName());
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         // Every task is a pure function of its inputs: a retried task rewrites the same part.
         conf.setIfMissing("spark.task.maxFailures", "4");
+        // Tasks report their Hadoop file system bytes as Spark metrics (progress lines, Spark UI): TaskIoMetrics.
+        String plugins = conf.get("spark.plugins", "").strip();
+        String io = org.nowag.job.progress.TaskIoMetrics.class.getName();
+        if (!java.util.Arrays.asList(plugins.split("\\s*,\\s*")).contains(io)) {
+            conf.set("spark.plugins", plugins.isEmpty() ? io : plugins + "," + io);
+        }
         if (conf.get("spark.master").startsWith("local")) {
             conf.setIfMissing("spark.driver.host", "127.0.0.1");
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
             conf.setIfMissing("spark.ui.enabled", "false");
         }
         return new Handle(JavaSparkContext.fromSparkContext(SparkContext.getOrCreate(conf)), !existed);
+    }
+
+    /**
+     * The Hadoop configuration a run will use, without starting Spark (for checks made before it starts): the active
+     * context's, else a fresh one with every spark.hadoop.* setting (system properties, spark-submit's conf), as
+     * Spark copies them into the context it makes.
+     */
+    public static org.apache.hadoop.conf.Configuration hadoopConfiguration() {
+        scala.Option<SparkContext> active = org.apache.spark.SparkContext$.MODULE$.getActive();
+        if (active.isDefined()) return active.get().hadoopConfiguration();
+        org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+        for (scala.Tuple2<String, String> kv : new SparkConf(true).getAllWithPrefix("spark.hadoop.")) {
+            conf.set(kv._1(), kv._2());
+        }
+        return conf;
     }
 
     /** A context and whether we made it: a notebook's or a test's own context is not ours to stop. */

@@ -28,6 +28,7 @@ public final class BenchArmorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        for (String s : shapes) Shapes.parse(s);  // a bad shape stops here, before any timing
         Runtime rt = Runtime.getRuntime();
         System.out.printf("machine: %d cores, max heap %.1f GiB, %s %s, %s; threads %d; load average %.2f%n",
                 rt.availableProcessors(), rt.maxMemory() / 1073741824.0, System.getProperty("java.vm.name"),
@@ -36,10 +37,9 @@ public final class BenchArmorCommand implements Callable<Integer> {
         System.out.printf("%-12s | %5s | %9s | %-30s | %12s | %12s%n", "matrix", "b", "total s", "s per iteration",
                 "start (rel.)", "end (rel.)");
         for (String s : shapes) {
-            String[] p = s.trim().toLowerCase().split("x");
-            if (p.length != 2) throw new IllegalArgumentException("shape '" + s + "' must look like 4096x4096");
-            int rows = Integer.parseInt(p[0]);
-            int cols = Integer.parseInt(p[1]);
+            int[] shape = Shapes.parse(s);
+            int rows = shape[0];
+            int cols = shape[1];
             Random rnd = new Random(0);
             float[] w = new float[rows * cols];
             for (int k = 0; k < w.length; k++) w[k] = (float) rnd.nextGaussian();

@@ -7,13 +7,17 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.nowag.job.api.BadOptionException;
 import org.nowag.job.api.CompressOptions;
 import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.api.CompressionReport;
 import org.nowag.job.api.Compressor;
+import org.nowag.job.api.Preflight;
 import org.nowag.job.cli.Log;
+import org.nowag.job.cli.OptionValues;
 import org.nowag.job.progress.Progress;
 import org.nowag.job.spark.SparkContexts;
+import org.nowag.job.spark.SparkMaster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -46,10 +50,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     @SuppressWarnings("try") // the progress line only needs to live as long as the command
     public Integer call() throws Exception {
-        if (vqIters < 1) throw new IllegalArgumentException("--vq-iters " + vqIters + " must be >= 1");
-        if (armorIters < 1) throw new IllegalArgumentException("--armor-iters " + armorIters + " must be >= 1");
+        if (vqIters < 1) throw new BadOptionException("--vq-iters " + vqIters + " must be >= 1");
+        if (armorIters < 1) throw new BadOptionException("--armor-iters " + armorIters + " must be >= 1");
+        OptionValues.positive("--size-gb", sizeGb, "GB of generated model");
         for (String m : methods) CompressionMethod.parse(m);  // an unknown method stops before the model is generated
+        SparkMaster.check(master);
         Configuration conf = new Configuration();
+        Preflight.workDirectory("--dir", dir, conf);
         Path root = new Path(dir);
         FileSystem fs = root.getFileSystem(conf);
         root = fs.makeQualified(root);
@@ -74,7 +81,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<String[]> plainRows = new ArrayList<>();
 
         try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master);
-             Progress progress = Progress.onTerminal(spark.context)) {
+             Progress progress = Progress.forCommand(spark.context, Log::info)) {
             Compressor compressor = new Compressor(spark.context, Log::info);
             heap = HeapWatch.start();
             double pipeline = time(compressor, fs, new CompressOptions().model(model.toString())

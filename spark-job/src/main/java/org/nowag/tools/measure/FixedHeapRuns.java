@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.nowag.io.safetensors.DType;
 import org.nowag.io.safetensors.TensorInfo;
+import org.nowag.job.api.BadOptionException;
 import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.cli.Log;
 import org.nowag.job.plan.MemoryEstimate;
@@ -70,12 +71,12 @@ final class FixedHeapRuns {
             String[] f = spec.split(",", 4);
             String usage = "--run '" + spec + "': expected METHOD,ROWSxCOLS,XMX[,EXTRA COMPRESS ARGS], "
                     + "e.g. 'sparsegpt,28672x8192,12g,--pattern 2:4'";
-            if (f.length < 3) throw new IllegalArgumentException(usage);
+            if (f.length < 3) throw new BadOptionException(usage);
             CompressionMethod method;
             try {
                 method = CompressionMethod.parse(f[0].trim());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(usage + ": " + e.getMessage(), e);
+                throw new BadOptionException(usage + ": " + e.getMessage());
             }
             String[] shape = f[1].trim().split("x");
             int rows;
@@ -85,16 +86,16 @@ final class FixedHeapRuns {
                 rows = Integer.parseInt(shape[0]);
                 cols = Integer.parseInt(shape[1]);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(usage + ": shape '" + f[1] + "' is not ROWSxCOLS", e);
+                throw new BadOptionException(usage + ": shape '" + f[1] + "' is not ROWSxCOLS");
             }
-            if (rows < 1 || cols < 1) throw new IllegalArgumentException(usage + ": shape '" + f[1] + "' must be positive");
+            if (rows < 1 || cols < 1) throw new BadOptionException(usage + ": shape '" + f[1] + "' must be positive");
             long xmxMb;
             try {
                 xmxMb = megabytes(f[2]);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(usage + ": heap '" + f[2] + "' is not a size like 4g or 512m", e);
+                throw new BadOptionException(usage + ": heap '" + f[2] + "' is not a size like 4g or 512m");
             }
-            if (xmxMb < 64) throw new IllegalArgumentException(usage + ": heap '" + f[2] + "' is below 64 MiB");
+            if (xmxMb < 64) throw new BadOptionException(usage + ": heap '" + f[2] + "' is below 64 MiB");
             List<String> extra = f.length > 3 && !f[3].isBlank() ? Arrays.asList(f[3].trim().split("\\s+")) : List.of();
             return new Spec(f[0].trim(), method, rows, cols, xmxMb, extra);
         }

@@ -39,8 +39,15 @@ public final class MemCheckCommand implements Callable<Integer> {
 
     @Option(names = "--steps", split = ",", defaultValue = "colnorms,nowag-p@unstructured:0.5:matrix,nowag-p@2:4,"
             + "wanda@unstructured:0.5:row,magnitude@unstructured:0.5:matrix",
-            description = "Steps: colnorms, METHOD@PATTERN (prune). Default: ${DEFAULT-VALUE}.")
+            description = "Steps: colnorms, METHOD@PATTERN (prune), calibrate (a calibrate --full map task on --calib-tokens "
+                    + "rows of width --cols, and a reduce task adding --calib-partitions partial bands). Default: ${DEFAULT-VALUE}.")
     List<String> steps;
+
+    @Option(names = "--calib-tokens", defaultValue = "512", description = "calibrate step: tokens of the map task. Default: ${DEFAULT-VALUE}.")
+    int calibTokens;
+
+    @Option(names = "--calib-partitions", defaultValue = "8", description = "calibrate step: partial sums per reduced band. Default: ${DEFAULT-VALUE}.")
+    int calibPartitions;
 
     @Option(names = "--vq", defaultValue = "1536x1536:6:2:1",
             description = "NoWag-VQ check: ROWSxCOLS:DIM:BITS:ITERATIONS, or 'none'. Default: ${DEFAULT-VALUE}.")
@@ -59,13 +66,15 @@ public final class MemCheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (runs != null) FixedHeapRuns.check(runs);  // a bad spec stops here, before the scratch directory exists
+        org.nowag.job.api.Preflight.workDirectory("--dir", dir, new org.apache.hadoop.conf.Configuration());
         java.nio.file.Path root = java.nio.file.Path.of(dir).toAbsolutePath();
         Files.createDirectories(root);
         if (runs != null && !runs.isEmpty()) {
             new FixedHeapRuns(root).runAll(runs);
             return 0;
         }
-        java.nio.file.Path matrix = writeMatrix(root, rows, cols);
+        // The calibrate step needs no matrix file (its rows are drawn in the child).
+        java.nio.file.Path matrix = steps.stream().allMatch("calibrate"::equals) ? null : writeMatrix(root, rows, cols);
         long n = (long) rows * cols;
         int b = 2;
         List<String> base = jvmBase();
@@ -76,6 +85,15 @@ public final class MemCheckCommand implements Callable<Integer> {
         System.out.printf("|%s|%s|%s|%s|%s|%s|%n", "-".repeat(36), "-".repeat(16), "-".repeat(20), "-".repeat(18),
                 "-".repeat(18), "-".repeat(20));
         for (String step : steps) {
+            if (step.equals("calibrate")) {
+                report("calibrate map d_in=" + cols + " T=" + calibTokens,
+                        org.nowag.job.calib.CalibrationMemory.mapHeapBytes(calibTokens, cols),
+                        List.of("calibrate-map", Integer.toString(cols), Integer.toString(calibTokens)));
+                report("calibrate reduce d_in=" + cols + " P=" + calibPartitions,
+                        org.nowag.job.calib.CalibrationMemory.reduceHeapBytes(cols),
+                        List.of("calibrate-reduce", Integer.toString(cols), Integer.toString(calibPartitions)));
+                continue;
+            }
             long formula;
             List<String> args = new ArrayList<>(List.of(matrix.toUri().toString(), "w"));
             if (step.equals("colnorms")) {

@@ -20,7 +20,8 @@ import org.nowag.kernels.vq.VqConfig;
  * Child-JVM main for {@code mem-check}: runs ONE executor task on a whole one-tensor safetensors file, under the
  * -Xmx the parent gave, and prints "ok peak=BYTES live=BYTES" (HeapWatch's figures) when it completes. An
  * OutOfMemoryError ends the JVM with a non-zero status (the parent passes -XX:+ExitOnOutOfMemoryError).
- * Arguments: shard, tensor, step ("colnorms", "vq:DIM:BITS:ITERS" or a method name), [pattern]; or "compress" and a
+ * Arguments: shard, tensor, step ("colnorms", "vq:DIM:BITS:ITERS" or a method name), [pattern]; or
+ * "calibrate-map D_IN TOKENS" / "calibrate-reduce D_IN PARTIALS" (one calibrate task on one input width); or "compress" and a
  * whole {@code nowag compress} command line (driver and executor in this one JVM, {@code --master local[1]}), after
  * which it also prints the process's peak resident set (heap, ND4J's off-heap buffers and the JVM's own).
  */
@@ -30,6 +31,14 @@ public final class MemoryProbe {
     public static void main(String[] args) throws Exception {
         if (args[0].equals("compress")) {
             compress(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args[0].startsWith("calibrate-")) {
+            try (HeapWatch heap = HeapWatch.start()) {
+                org.nowag.job.calib.CalibrationProbe.run(args[0], Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+                heap.close();
+                System.out.printf("ok peak=%d live=%d%n", heap.peakBytes(), heap.liveAfterGcBytes());
+            }
             return;
         }
         Configuration conf = new Configuration();

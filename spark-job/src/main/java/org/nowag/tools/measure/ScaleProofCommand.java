@@ -36,9 +36,25 @@ public final class ScaleProofCommand implements Callable<Integer> {
     @Option(names = "--plan-only", description = "Plan every method on the 70B layout; run no executor task.")
     boolean planOnly;
 
+    @Option(names = "--calib-samples", defaultValue = "128", description = "calibrate plan: windows. Default: ${DEFAULT-VALUE}.")
+    int calibSamples;
+
+    @Option(names = "--calib-seq-len", defaultValue = "2048", description = "calibrate plan: tokens per window. Default: ${DEFAULT-VALUE}.")
+    int calibSeqLen;
+
+    @Option(names = "--calib-partitions", defaultValue = "16", description = "calibrate plan: map tasks. Default: ${DEFAULT-VALUE}.")
+    int calibPartitions;
+
+    @Option(names = "--calib-reducers", defaultValue = "64", description = "calibrate plan: reduce tasks. Default: ${DEFAULT-VALUE}.")
+    int calibReducers;
+
+    @Option(names = "--calib-executors", defaultValue = "16", description = "calibrate plan: executors (one task at a time each). Default: ${DEFAULT-VALUE}.")
+    int calibExecutors;
+
     @Override
     public Integer call() throws Exception {
         java.nio.file.Path local = java.nio.file.Path.of(dir).toAbsolutePath();
+        org.nowag.job.api.Preflight.workDirectory("--dir", local.toUri().toString(), new Configuration());
         if (!Files.exists(local.resolve("model.safetensors.index.json"))) {
             Log.info("writing the Llama-2-70B layout (sparse, " + densePrefix + "* dense) into " + local);
             Llama70bLayout.write(local, name -> name.startsWith(densePrefix), 70);
@@ -78,7 +94,41 @@ public final class ScaleProofCommand implements Callable<Integer> {
                     r.largestEstimate / 1048576.0, r.tasks, r.peakHeapBytes / 1048576.0, r.seconds);
         }
         FileSystem.getLocal(conf).delete(parts, true);
+        printCalibrationPlan();
         return 0;
+    }
+
+    /** calibrate (diagonal only, and --full) on the 70B layout: tasks, memory, bytes per task and per executor. */
+    private void printCalibrationPlan() {
+        System.out.printf("%ncalibrate on the 70B layout: %d windows x %d tokens, %d map tasks, %d reduce tasks, %d executors%n",
+                calibSamples, calibSeqLen, Math.min(calibSamples, calibPartitions), calibReducers, calibExecutors);
+        System.out.printf("| %-7s | %7s | %13s | %13s | %13s | %14s | %14s | %13s | %14s | %14s |%n", "stats", "T/task",
+                "layer weights", "map heap", "map off-heap", "read/map task", "shuffle/map", "reduce heap",
+                "shuffle/reduce", "read/executor");
+        for (boolean full : new boolean[] {false, true}) {
+            org.nowag.job.calib.CalibrationPlan p = org.nowag.job.calib.CalibrationPlan.of(Llama70bLayout.specs(),
+                    calibSamples, calibSeqLen, calibPartitions, calibReducers, full);
+            long mapsPerExecutor = (p.mapTasks + calibExecutors - 1) / calibExecutors;
+            long reducesPerExecutor = (p.reduceTasks + calibExecutors - 1) / calibExecutors;
+            long perExecutor = mapsPerExecutor * p.modelBytes + reducesPerExecutor * p.shuffleBytesPerReduceTask;
+            System.out.printf("| %-7s | %7d | %9.2f GiB | %9.2f GiB | %9.2f GiB | %10.1f GB | %10.1f GB | %9.1f MiB | %10.1f GB | %10.1f GB |%n",
+                    full ? "--full" : "diag", p.tokensPerMapTask, gib(p.largestLayerFloatBytes), gib(p.mapHeapBytes),
+                    gib(p.mapOffHeapBytes), p.modelBytes / 1e9, p.shuffleBytesPerMapTask / 1e9, p.reduceHeapBytes / 1048576.0,
+                    p.shuffleBytesPerReduceTask / 1e9, perExecutor / 1e9);
+            if (full) {
+                System.out.printf("--full: %d weights; X^T X file %.1f GB written by one task (reads the staged pieces: "
+                        + "the same bytes), statistics file %.1f MB by another; bands of %d rows at d_in 28672%n",
+                        p.weights, p.fullFileBytes / 1e9, p.statisticsFileBytes / 1e6,
+                        org.nowag.job.calib.CalibrationPlan.bandRows(Llama70bLayout.INTERMEDIATE));
+            }
+        }
+        System.out.println("map heap/off-heap: calibrate's own (inputs of one layer, one band); the forward pass adds the "
+                + "layer's weights (column 'layer weights', ND4J off-heap) and its activations. read/executor: model "
+                + "reads of its map tasks plus the shuffle its reduce tasks fetch.");
+    }
+
+    private static double gib(long bytes) {
+        return bytes / 1073741824.0;
     }
 
     private static String describe(CompressOptions opts) {

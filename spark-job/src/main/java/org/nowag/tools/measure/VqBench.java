@@ -14,8 +14,8 @@ import org.nowag.kernels.vq.WeightedKMeansProbe;
 
 /**
  * Timings for `nowag bench-vq` (a benchmark, never a test). Everything is measured in the same JVM run: ND4J's GEMM
- * peak on a square product, the VQ assignment step (its GEMM alone, and the whole step with argmin and the exact
- * guard), and whole matrices through NoWag-VQ.
+ * peak on a square product, one k-means iteration (the fused assignment step alone, and assignment plus centroid
+ * update), and whole matrices through NoWag-VQ.
  */
 public final class VqBench {
     private VqBench() {}
@@ -43,23 +43,25 @@ public final class VqBench {
     }
 
     /**
-     * Timings of one assignment step on the rows * cols / d subvectors of a rows x cols matrix: [GEMM-only seconds,
-     * whole-step seconds, flops]. Only the count of subvectors matters to the cost, so a d_in that d does not divide
-     * (4096 with d = 6) still times the same-sized step; the weights are all ones.
+     * Timings of one k-means iteration on the rows * cols / d subvectors of a rows x cols matrix, on {@code threads}
+     * threads, each the best of {@code repeats}: [assignment seconds, whole-iteration seconds (assignment, sums, update), flops of the fused scan
+     * (2 * n * K * d)]. Only the count of subvectors matters to the cost, so a d_in that d does not divide (4096
+     * with d = 6) still times the same-sized step; the weights are all ones.
      */
-    public static double[] assignmentStep(int rows, int cols, int d, int k, long seed) {
+    public static double[] iteration(int rows, int cols, int d, int k, long seed, int threads, int repeats) {
         float[] data = gaussian(rows, cols, seed);
         float[] weights = new float[d];
         java.util.Arrays.fill(weights, 1f);
         int usable = rows * cols / d * d;
-        return WeightedKMeansProbe.timeAssignment(java.util.Arrays.copyOf(data, usable), d, weights, 1, k, seed);
+        return WeightedKMeansProbe.timeIteration(java.util.Arrays.copyOf(data, usable), d, weights, 1, k, seed, threads,
+                repeats);
     }
 
     /**
      * Seconds of the k-means++ init alone on the subvectors of a Gaussian rows x cols matrix (padded as the kernel
      * pads, unit weights): the init runs on min(n, VqConfig.initSample) of them, so this is its cost in the whole run.
      */
-    public static double initSeconds(int rows, int cols, VqConfig cfg) {
+    public static double initSeconds(int rows, int cols, VqConfig cfg, int threads) {
         VqGeometry geo = VqGeometry.of(rows, cols, cfg);
         float[] data = VqBlockSums.subvectors(gaussian(rows, cols, 7), 0, rows, geo, 0f);
         float[] weights = geo.paddedWeights(null);
@@ -68,7 +70,7 @@ public final class VqBench {
         long t0 = System.nanoTime();
         int[] sample = WeightedKMeans.initSample(n, k, cfg.initSample, cfg.seed);
         float[] sampled = sample == null ? data : gather(data, geo.dim, sample);
-        WeightedKMeans.kMeansPlusPlus(sampled, geo.dim, weights, geo.groups, sample, k, cfg.seed);
+        WeightedKMeans.kMeansPlusPlus(sampled, geo.dim, weights, geo.groups, sample, k, cfg.seed, threads);
         return (System.nanoTime() - t0) / 1e9;
     }
 
@@ -78,7 +80,7 @@ public final class VqBench {
         return out;
     }
 
-    public static VqResult wholeMatrix(int rows, int cols, VqConfig cfg) {
-        return NoWagVq.quantize(gaussian(rows, cols, 7), rows, cols, null, cfg);
+    public static VqResult wholeMatrix(int rows, int cols, VqConfig cfg, int threads) {
+        return NoWagVq.quantize(gaussian(rows, cols, 7), rows, cols, null, cfg, threads);
     }
 }

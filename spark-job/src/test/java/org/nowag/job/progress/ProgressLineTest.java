@@ -33,6 +33,28 @@ class ProgressLineTest {
     }
 
     @Test
+    void bytesReadAndWrittenAppearWhenNonZeroAndLogLinesSayHowLongTheJobRan() {
+        assertEquals("nowag compress: 12/36 tasks (33%), 3.00 tasks/s, 1.21 GB read, 604 MB written, ETA 8s",
+                ProgressLine.format("nowag compress", 12, 36, 0, 4.0, 1_210_000_000L, 604_000_000L, false));
+        assertEquals("x: 12/36 tasks (33%), 3.00 tasks/s, 5.00 kB read, 4s elapsed, ETA 8s",
+                ProgressLine.format("x", 12, 36, 0, 4.0, 5000, 0, true));
+        assertEquals("x: 0/3 tasks (0%), -- tasks/s, 1m40s elapsed, ETA --", ProgressLine.format("x", 0, 3, 0, 100, 0, 0, true));
+    }
+
+    @Test
+    void bytesUseThreeSignificantDigitsInDecimalUnits() {
+        assertEquals("0 B", ProgressLine.bytes(0));
+        assertEquals("999 B", ProgressLine.bytes(999));
+        assertEquals("1.00 kB", ProgressLine.bytes(1000));
+        assertEquals("12.3 kB", ProgressLine.bytes(12_345));
+        assertEquals("999 kB", ProgressLine.bytes(999_400));
+        assertEquals("1.00 MB", ProgressLine.bytes(999_600));
+        assertEquals("123 MB", ProgressLine.bytes(123_456_789));
+        assertEquals("140 GB", ProgressLine.bytes(140_000_000_000L));
+        assertEquals("1.50 TB", ProgressLine.bytes(1_500_000_000_000L));
+    }
+
+    @Test
     void durationsRoundUpAndUseTheLargestUnitsThatFit() {
         assertEquals("0s", ProgressLine.duration(0));
         assertEquals("1s", ProgressLine.duration(0.2));

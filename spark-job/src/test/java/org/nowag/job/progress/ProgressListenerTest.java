@@ -73,4 +73,55 @@ class ProgressListenerTest {
         assertEquals(List.of("a: 1/1 tasks (100%), 1.00 tasks/s, ETA 0s", "c: 0/2 tasks (0%), -- tasks/s, ETA --"), finished);
         assertTrue(updates.stream().noneMatch(l -> l.startsWith("b")));
     }
+
+    @Test
+    void bytesOfEveryEndedAttemptAreSummedAndStartAgainWithTheNextJob() {
+        listener.jobStarted("nowag compress: 2");
+        listener.stageSubmitted(2);
+        now += 1_000_000_000L;
+        listener.taskEnded(true, 3_000_000, 1_000_000);
+        now += 1_000_000_000L;
+        listener.taskEnded(false, 500_000, 0);   // a failed attempt read bytes too
+        now += 1_000_000_000L;
+        listener.taskEnded(true, 3_000_000, 1_000_000);
+        listener.jobEnded();
+        assertEquals(List.of("nowag compress: 2/2 tasks (100%), 0.67 tasks/s, 6.50 MB read, 2.00 MB written, ETA 0s, "
+                + "1 failed attempt (retried)"), finished);
+        listener.jobStarted("next: 1");
+        listener.stageSubmitted(1);
+        assertEquals("next: 0/1 tasks (0%), -- tasks/s, ETA --", listener.line());
+    }
+
+    @Test
+    void aLogGetsALineOnEveryTickWhileAJobRunsAndAClosingLineOnlyForJobsThatGotOne() {
+        List<String> log = new ArrayList<>();
+        PeriodicLog periodic = new PeriodicLog(log::add);
+        ProgressListener logged = new ProgressListener(periodic, () -> now, 1_000_000_000L);
+        periodic.listenTo(logged);
+
+        periodic.tick();                                   // no job: nothing
+        logged.jobStarted("nowag calibrate: 4 partitions");
+        logged.stageSubmitted(4);
+        now += 30_000_000_000L;
+        logged.taskEnded(true, 2_000_000, 0);
+        periodic.tick();
+        now += 30_000_000_000L;
+        periodic.tick();
+        logged.taskEnded(true, 2_000_000, 0);              // task ends draw nothing into a log
+        now += 60_000_000_000L;
+        logged.taskEnded(true, 2_000_000, 0);
+        logged.taskEnded(true, 2_000_000, 0);
+        logged.jobEnded();
+        periodic.tick();                                   // between jobs: nothing
+        logged.jobStarted("nowag write shards: 1");        // a short job: no tick, so no closing line
+        logged.stageSubmitted(1);
+        logged.taskEnded(true, 0, 9_000_000);
+        logged.jobEnded();
+
+        assertEquals(List.of(
+                "nowag calibrate: 1/4 tasks (25%), 0.03 tasks/s, 2.00 MB read, 30s elapsed, ETA 1m30s",
+                "nowag calibrate: 1/4 tasks (25%), 0.02 tasks/s, 2.00 MB read, 1m00s elapsed, ETA 3m00s",
+                "nowag calibrate: 4/4 tasks (100%), 0.03 tasks/s, 8.00 MB read, 2m00s elapsed, ETA 0s"), log);
+        assertTrue(log.stream().noneMatch(l -> l.contains("\r")));
+    }
 }

@@ -144,13 +144,7 @@ public final class ArmorPlugin implements MethodPlugin {
         c.put("block_size", cfg.blockSize());
         c.put("iterations", cfg.iterations());
         c.put("stored_float", cfg.halfStorage() ? "F16" : "F32");
-        double bits = 0;
-        long weights = 0;
-        for (TensorReport t : tensors) {
-            bits += t.armor.bitsPerWeight * t.numel;
-            weights += t.numel;
-        }
-        c.put("bits_per_weight", weights == 0 ? 0.0 : bits / weights);
+        c.put("bits_per_weight", Reports.bitsPerWeight(tensors));
         c.put("bits_per_weight_counts", "2:4 core (value + 2-bit position per kept weight) + A and B blocks + row and "
                 + "column norms, over every compressed weight; the dense W_hat stored beside them is not counted");
         c.put("w_hat", "diag(row_norms) A S B diag(col_norms); the weight's own tensor holds it densely");
@@ -167,6 +161,11 @@ public final class ArmorPlugin implements MethodPlugin {
     @Override public long taskBytes(TargetTensor t) {
         return MemoryEstimate.armorTaskBytes(t.info, ((ArmorParams) t.params).config.blockSize());
     }
+
+    /** Measured with one iteration, setup included. */
+    @Override public double benchSeconds() { return 88.91; }
+
+    @Override public boolean timePerIteration() { return true; }
 
     @Override public String taskBytesCounts() {
         return "ARMOR, the whole matrix, heap + ND4J off-heap: W, W_bar, core, the S step's residual and undo copy, "

@@ -110,6 +110,8 @@ public final class SparseGptPlugin implements MethodPlugin {
 
     @Override public String taskBytesCounts() { return "the whole matrix and its X^T X"; }
 
+    @Override public double benchSeconds() { return 96.63; }
+
     @Override public List<Class<?>> kryoClasses() { return List.of(SparseGptParams.class, SparsityPattern.class); }
 
     @Override public boolean taskPerTensor() { return true; }

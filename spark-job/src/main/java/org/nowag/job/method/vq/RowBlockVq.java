@@ -104,8 +104,9 @@ final class RowBlockVq {
                 o += part.length;
             }
             fillPadding(sampleData, sample, geo, pad);
+            // k-means++ runs here on the driver, which waits for it: on all its cores (same centroids for any count)
             float[] init = WeightedKMeans.kMeansPlusPlus(sampleData, geo.dim, geo.paddedWeights(activations),
-                    geo.groups, sample, k, cfg.seed);
+                    geo.groups, sample, k, cfg.seed, Runtime.getRuntime().availableProcessors());
 
             BlockedKMeans km = new BlockedKMeans(init, k, geo.dim, cfg.maxIterations);
             while (!km.done()) {
