@@ -11,7 +11,10 @@ import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.api.CompressionReport;
 import org.nowag.job.api.Compressor;
 import org.nowag.job.api.Preflight;
+import org.nowag.job.budget.BudgetPlanner;
+import org.nowag.job.plan.BudgetSpec;
 import org.nowag.job.plan.Recipe;
+import org.nowag.job.run.CompressionRun;
 import org.nowag.job.progress.Progress;
 import org.nowag.job.spark.SparkContexts;
 import org.nowag.job.spark.SparkMaster;
@@ -103,6 +106,24 @@ final class CompressCommand implements Callable<Integer> {
             + "(docs/recipes.md).")
     String recipe;
 
+    @Option(names = "--budget-sparsity", description = "Overall sparsity of the pruned matrices (nowag-p, wanda, "
+            + "magnitude), spread over them by --budget-rule: e.g. 0.6 keeps exactly 40% of their weights in all, each "
+            + "matrix between --budget-min and --budget-max (docs/budgets.md). Not with --sparsity or --pattern.")
+    Double budgetSparsity;
+
+    @Option(names = "--budget-bits", description = "Average bits per weight of the nowag-vq matrices (not wired yet: refused).")
+    Double budgetBits;
+
+    @Option(names = "--budget-min", description = "Budget: the least sparsity of any matrix. Default: 0.2.")
+    Double budgetMin;
+
+    @Option(names = "--budget-max", description = "Budget: the most sparsity of any matrix. Default: 0.9.")
+    Double budgetMax;
+
+    @Option(names = "--budget-rule", description = "Budget: allocate (Lagrangian over calibrated loss curves, LACONIC's "
+            + "dual ascent then exact search) | uniform (every matrix the same). Default: allocate.")
+    String budgetRule;
+
     @Spec CommandSpec spec;
 
     /** Options a recipe replaces: with --recipe they are refused rather than silently ignored. */
@@ -124,7 +145,7 @@ final class CompressCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CompressOptions opts = options();
         Recipe rules = recipe(opts, SparkContexts.hadoopConfiguration());  // read and checked before anything else
-        if (dryRun) {
+        if (dryRun && rules.budget() == null) {
             return CompressDryRun.print(rules, opts, master, System.out);
         }
         SparkMaster.check(master);
@@ -135,6 +156,10 @@ final class CompressCommand implements Callable<Integer> {
         }
         try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master);
              Progress progress = Progress.forCommand(spark.context, Log::info)) {
+            if (dryRun) {  // a budget's choice needs the loss curves, which read the weights on the executors
+                BudgetPlanner.Outcome b = new CompressionRun(spark.context, Log::info).allocate(rules, opts);
+                return CompressDryRun.print(b.recipe, opts, master, System.out, b.lines);
+            }
             CompressionReport report = new Compressor(spark.context, Log::info).run(rules, opts);
             ReportTable.print(report, System.out);
             return 0;
@@ -143,8 +168,44 @@ final class CompressCommand implements Callable<Integer> {
 
     /** The recipe of this command line: the --recipe file, checked, or the flags as one rule. */
     Recipe recipe(CompressOptions opts, Configuration conf) throws IOException {
-        if (recipe == null) return Recipe.of(opts);
-        return RecipeFile.read(recipe, conf);
+        BudgetSpec budget = budget();
+        if (recipe == null) return Recipe.of(opts, budget);
+        Recipe r = RecipeFile.read(recipe, conf);
+        if (budget == null) return r;
+        if (r.budget() != null) {
+            throw new BadOptionException("--budget-*: the recipe " + recipe + " has a budget: entry already; give one of them");
+        }
+        return r.withBudget(budget);
+    }
+
+    /** --budget-*, checked (exit 2 for values that cannot be right), or null without a budget. */
+    BudgetSpec budget() {
+        if (budgetSparsity == null && budgetBits == null) {
+            if (budgetMin != null || budgetMax != null || budgetRule != null) {
+                throw new BadOptionException("--budget-min, --budget-max and --budget-rule need --budget-sparsity (or --budget-bits)");
+            }
+            return null;
+        }
+        if (budgetSparsity != null && budgetBits != null) {
+            throw new BadOptionException("give either --budget-sparsity or --budget-bits, not both");
+        }
+        boolean sparsityGiven = spec.commandLine().getParseResult().hasMatchedOption("--sparsity")
+                || spec.commandLine().getParseResult().hasMatchedOption("--pattern");
+        if (sparsityGiven) {
+            throw new BadOptionException("--budget-sparsity chooses each matrix's sparsity: drop --sparsity and --pattern "
+                    + "(--group still picks row or matrix)");
+        }
+        BudgetSpec.Kind kind = budgetSparsity != null ? BudgetSpec.Kind.SPARSITY : BudgetSpec.Kind.BITS;
+        String name = kind == BudgetSpec.Kind.SPARSITY ? "--budget-sparsity" : "--budget-bits";
+        try {
+            BudgetSpec.Rule rule = budgetRule == null ? null : BudgetSpec.Rule.parse(budgetRule, "--budget-rule");
+            return new BudgetSpec(kind, kind == BudgetSpec.Kind.SPARSITY ? budgetSparsity : budgetBits, budgetMin,
+                    budgetMax, rule).check(name, "--budget-min", "--budget-max");
+        } catch (BadOptionException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new BadOptionException(e.getMessage());
+        }
     }
 
     CompressOptions options() {

@@ -3,6 +3,7 @@ package org.nowag.job.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -30,6 +31,12 @@ final class CompressDryRun {
      * @param master the --master given, or null (then spark.master from spark-submit / -D, else local[*])
      */
     static int print(Recipe recipe, CompressOptions opts, String master, PrintStream out) throws IOException {
+        return print(recipe, opts, master, out, null);
+    }
+
+    /** @param budget the budget's lines (its allocation, computed by Spark beforehand), or null without a budget */
+    static int print(Recipe recipe, CompressOptions opts, String master, PrintStream out, List<String> budget)
+            throws IOException {
         SparkConf spark = new SparkConf(true);  // a settings object: reads spark.* system properties, starts nothing
         Configuration conf = new Configuration();
         for (scala.Tuple2<String, String> kv : spark.getAllWithPrefix("spark.hadoop.")) conf.set(kv._1(), kv._2());
@@ -63,7 +70,8 @@ final class CompressDryRun {
                 spark.get("spark.executor.instances", null), spark.get("spark.executor.cores", null),
                 spark.get("spark.task.cpus", null));
 
-        out.println("dry run: nothing written, Spark not started");
+        out.println(budget == null ? "dry run: nothing written, Spark not started"
+                : "dry run: nothing written; Spark ran only the budget's loss curves (one pass over the allocated weights)");
         out.printf(Locale.ROOT, "model    %s: %d tensors, %s%n", opts.model(), run.model.tensors().size(), ProgressLine.bytes(modelBytes));
         if (fromFile) {
             out.printf(Locale.ROOT, "plan     %d tensors (%s) to compress by recipe %s in %d tasks; %d output shard(s)%n",
@@ -80,6 +88,7 @@ final class CompressDryRun {
                     run.plan.targets.size(), ProgressLine.bytes(targetBytes), opts.method(), opts.pattern(),
                     run.plan.blockCount(), run.plan.outputLayout.shardCount());
         }
+        if (budget != null) budget.forEach(out::println);
         out.printf(Locale.ROOT, "output   %s (%s)%n", opts.out(), outputState(opts.out(), conf));
         out.printf(Locale.ROOT, "memory   largest task: %.1f MiB of executor heap (%s; docs/memory.md)%n",
                 maxTask / 1048576.0, (largest == null ? opts.method().plugin() : largest.method).taskBytesCounts());

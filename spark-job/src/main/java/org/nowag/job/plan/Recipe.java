@@ -80,7 +80,12 @@ public final class Recipe {
     /** The command line's recipe with a budget (--budget-sparsity, --budget-bits), or none. */
     public static Recipe of(CompressOptions opts, BudgetSpec budget) {
         List<Rule> rules = new ArrayList<>();
-        rules.add(new Rule(1, opts.include(), opts.method().plugin(), opts, commandLineSettings(opts)));
+        Map<String, Object> given = commandLineSettings(opts);
+        if (budget != null && given.containsKey("pattern")) {
+            given.remove("pattern");  // the budget chooses each matrix's sparsity; only the group is the command line's
+            given.put("group", opts.pattern().group().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        rules.add(new Rule(1, opts.include(), opts.method().plugin(), opts, given));
         return new Recipe(rules, "command line", null, budget, Map.of());
     }
 
@@ -108,6 +113,11 @@ public final class Recipe {
 
     /** The budget, or null when every tensor takes its rule's settings. */
     public BudgetSpec budget() { return budget; }
+
+    /** The same rules with this budget (a command-line budget for a recipe file that has none). */
+    public Recipe withBudget(BudgetSpec b) {
+        return new Recipe(rules, source, text, b, perTensor);
+    }
 
     /** The same rules with these tensors' settings replaced (the budget's choice). */
     public Recipe withTensorSettings(Map<String, CompressOptions> settings) {

@@ -30,6 +30,7 @@ final class RunReports {
         r.fingerprint = planned.plan.fingerprint;
         r.sparkMaster = master;
         r.recipe = recipe(planned, r.warnings);
+        r.budget = planned.budget;
         Map<String, TensorReport> byName = new java.util.HashMap<>();
         for (ShardRecord s : reused.values()) {
             for (TensorReport t : s.tensors) {
