@@ -122,6 +122,25 @@ class BudgetCompressTest {
         assertTrue(printed.contains("lambda = "), printed);
         assertTrue(printed.contains("encoder.layer.3.intermediate.dense.weight"), printed);
         assertFalse(Files.exists(dry), "a dry run writes nothing");
+
+        // OWL, the named baseline: layers of equal size, so the target holds up to rounding per matrix.
+        text.reset();
+        System.setOut(new PrintStream(text, true, StandardCharsets.UTF_8));
+        try {
+            code = NowagCli.run("compress", "--model", model.toString(), "--out", dry.toString(), "--method", "nowag-p",
+                    "--budget-sparsity", "0.5", "--budget-rule", "owl", "--dry-run", "--master", "local[2]");
+        } finally {
+            System.setOut(old);
+        }
+        printed = text.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, printed);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("owl\\): kept (\\d+) of (\\d+) weights").matcher(printed);
+        assertTrue(m.find(), printed);
+        long owlKept = Long.parseLong(m.group(1));
+        long owlWeights = Long.parseLong(m.group(2));
+        assertTrue(Math.abs(owlKept - 0.5 * owlWeights) <= 36, printed);
+        assertEquals(6, printed.split("owl layer encoder\\.layer\\.").length - 1, printed);
+        assertFalse(Files.exists(dry), "a dry run writes nothing");
     }
 
     @Test
@@ -133,6 +152,7 @@ class BudgetCompressTest {
             {"--method", "nowag-vq", "--budget-sparsity", "0.6"},
             {"--method", "nowag-p", "--budget-sparsity", "0.95"},
             {"--method", "nowag-p", "--budget-sparsity", "0.6", "--budget-rule", "best"},
+            {"--method", "nowag-p", "--budget-sparsity", "0.6", "--budget-max", "0.5"},
             {"--method", "nowag-vq", "--budget-bits", "2.5"},
         };
         for (int i = 0; i < bad.length; i++) {

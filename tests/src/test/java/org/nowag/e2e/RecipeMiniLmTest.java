@@ -170,6 +170,25 @@ class RecipeMiniLmTest {
         assertEquals(1, NowagCli.run("compress", "--model", model.toString(), "--out", out.toString(), "--recipe",
                 tmp.resolve("missing.yaml").toString()));
         assertFalse(Files.exists(out));
+
+        // The dry run lists each rule with the tensors it decides, from the headers only.
+        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        System.setOut(new java.io.PrintStream(text, true, java.nio.charset.StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = NowagCli.run("compress", "--model", model.toString(), "--out", out.toString(), "--recipe",
+                    good.toString(), "--dry-run");
+        } finally {
+            System.setOut(old);
+        }
+        String printed = text.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, code, printed);
+        assertTrue(printed.contains("plan     24 tensors"), printed);
+        assertTrue(printed.contains("rule 1  skip"), printed);
+        assertTrue(printed.contains("rule 4  wanda"), printed);
+        assertTrue(printed.contains(": 20 tensors"), printed);
+        assertFalse(Files.exists(out), "a dry run writes nothing");
     }
 
     private int compress(Path recipe, Path out) {

@@ -29,6 +29,7 @@ import org.nowag.kernels.budget.CostCurve;
 import org.nowag.kernels.budget.CurveSpec;
 import org.nowag.kernels.budget.DualAscent;
 import org.nowag.kernels.budget.Limits;
+import org.nowag.kernels.budget.Owl;
 import org.nowag.kernels.budget.RowLossProfile;
 import org.nowag.kernels.prune.SparsityPattern;
 
@@ -91,10 +92,6 @@ public final class BudgetPlanner {
             throw new BadOptionException("budget bits " + b.target + ": bit budgets (nowag-vq) are not wired yet; "
                     + "a sparsity budget works for nowag-p, wanda and magnitude (docs/budgets.md)");
         }
-        if (b.rule == BudgetSpec.Rule.OWL) {
-            throw new BadOptionException("budget rule owl: not wired into compress yet (the kernel is org.nowag.kernels."
-                    + "budget.Owl); use allocate or uniform (docs/budgets.md)");
-        }
         if (budgeted(recipe, plan).isEmpty()) {
             throw new BadOptionException("budget " + b + ": no matrix to allocate; a sparsity budget applies to the "
                     + "tensors of nowag-p, wanda and magnitude rules that give no sparsity or pattern of their own ("
@@ -119,11 +116,67 @@ public final class BudgetPlanner {
         }
         List<CostCurve> curves = stages.run("nowag budget: loss curves of " + tasks.size() + " matrices", tasks,
                 (CurveTask task, Configuration conf) -> task.run(conf));
-        return choose(recipe, targets, curves, log);
+        ObjectNode owl = spec.rule == BudgetSpec.Rule.OWL ? owl(targets, stats, spec, stages) : null;
+        return choose(recipe, targets, curves, owl, log);
+    }
+
+    /**
+     * OWL's layer sparsities (M = 5, lambda = 0.08, as the reference runs it): two passes over the Wanda metric of
+     * every allocated matrix (the layer's mean, then the count above M times it), a layer being the matrices whose
+     * names share their first number (model.layers.N..., encoder.layer.N...). Returns the layers and each matrix's
+     * sparsity.
+     */
+    static ObjectNode owl(List<TargetTensor> targets, CalibrationStats stats, BudgetSpec spec, Stages stages)
+            throws IOException {
+        List<OwlTask> first = new ArrayList<>();
+        for (TargetTensor t : targets) first.add(new OwlTask(t, stats == null ? null : stats.diagonal(t.name()), Double.NaN));
+        List<double[]> sums = stages.run("nowag budget: OWL means of " + first.size() + " matrices", first,
+                (OwlTask task, Configuration conf) -> task.run(conf));
+        Map<String, double[]> layers = new LinkedHashMap<>();  // layer -> {sum, count, above}
+        for (int i = 0; i < targets.size(); i++) {
+            double[] l = layers.computeIfAbsent(layerOf(targets.get(i).name()), k -> new double[3]);
+            l[0] += sums.get(i)[0];
+            l[1] += sums.get(i)[1];
+        }
+        List<OwlTask> second = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            double[] l = layers.get(layerOf(targets.get(i).name()));
+            second.add(new OwlTask(targets.get(i), first.get(i).activations, Owl.DEFAULT_M * l[0] / l[1]));
+        }
+        List<double[]> above = stages.run("nowag budget: OWL outliers of " + second.size() + " matrices", second,
+                (OwlTask task, Configuration conf) -> task.run(conf));
+        for (int i = 0; i < targets.size(); i++) layers.get(layerOf(targets.get(i).name()))[2] += above.get(i)[0];
+        double[] ratios = new double[layers.size()];
+        int n = 0;
+        for (double[] l : layers.values()) ratios[n++] = Owl.outlierRatio((long) l[2], (long) l[1]);
+        double[] sparsity = Owl.layerSparsities(ratios, spec.target, Owl.DEFAULT_LAMBDA);
+        ObjectNode o = JSON.createObjectNode();
+        o.put("M", Owl.DEFAULT_M);
+        o.put("lambda", Owl.DEFAULT_LAMBDA);
+        ArrayNode list = o.putArray("layers");
+        ObjectNode byMatrix = o.putObject("sparsity");
+        Map<String, Double> layerSparsity = new LinkedHashMap<>();
+        n = 0;
+        for (String layer : layers.keySet()) {
+            ObjectNode e = list.addObject();
+            e.put("layer", layer);
+            e.put("outlierRatio", ratios[n]);
+            e.put("sparsity", sparsity[n]);
+            layerSparsity.put(layer, sparsity[n++]);
+        }
+        for (TargetTensor t : targets) byMatrix.put(t.name(), layerSparsity.get(layerOf(t.name())));
+        return o;
+    }
+
+    /** The layer of a matrix: the first number between dots in its name (the whole name when there is none). */
+    static String layerOf(String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\.(\\d+)\\.").matcher(name);
+        return m.find() ? name.substring(0, m.end() - 1) : name;
     }
 
     /** The settings per matrix from the curves, by the budget's rule. Deterministic: same curves, same choice. */
-    static Outcome choose(Recipe recipe, List<TargetTensor> targets, List<CostCurve> curves, Consumer<String> log) {
+    static Outcome choose(Recipe recipe, List<TargetTensor> targets, List<CostCurve> curves, ObjectNode owl,
+                          Consumer<String> log) {
         BudgetSpec spec = recipe.budget();
         Map<String, SparsityPattern> patterns = new LinkedHashMap<>();
         Allocation allocation = null;
@@ -143,7 +196,10 @@ public final class BudgetPlanner {
         } else if (spec.rule == BudgetSpec.Rule.UNIFORM) {
             for (TargetTensor t : targets) patterns.put(t.name(), uniform(t, spec.target));
         } else {
-            throw new BadOptionException("budget rule owl: not wired yet; use allocate or uniform (docs/budgets.md)");
+            for (TargetTensor t : targets) {
+                patterns.put(t.name(), SparsityPattern.unstructured(owl.get("sparsity").get(t.name()).asDouble(),
+                        ((PruneParams) t.params).pattern.group()));
+            }
         }
         Map<String, CompressOptions> settings = new LinkedHashMap<>();
         ObjectNode report = JSON.createObjectNode();
@@ -217,7 +273,14 @@ public final class BudgetPlanner {
                     weights, loss);
         }
         report.set("matrices", matrices);
+        if (owl != null) report.set("owl", owl);
         lines.add(0, head);
+        if (owl != null) {
+            for (var l : owl.get("layers")) {
+                lines.add(String.format(Locale.ROOT, "  owl layer %s: outlier ratio %.3f%%, sparsity %.4f",
+                        l.get("layer").asText(), l.get("outlierRatio").asDouble(), l.get("sparsity").asDouble()));
+            }
+        }
         log.accept(head);
         return new Outcome(recipe.withTensorSettings(settings), report, lines);
     }

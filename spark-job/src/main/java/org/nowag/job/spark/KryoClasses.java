@@ -57,6 +57,7 @@ public final class KryoClasses implements KryoRegistrator {
             org.nowag.job.eval.EvalResult.class,
             // budgets: the loss-curve tasks and the curves they return
             org.nowag.job.budget.CurveTask.class,
+            org.nowag.job.budget.OwlTask.class,
             org.nowag.kernels.budget.CurveSpec.class,
             org.nowag.kernels.budget.CostCurve.class,
             String[].class,
