@@ -107,7 +107,7 @@ final class CompressCommand implements Callable<Integer> {
     String recipe;
 
     @Option(names = "--budget-sparsity", description = "Overall sparsity of the pruned matrices (nowag-p, wanda, "
-            + "magnitude), spread over them by --budget-rule: e.g. 0.6 keeps exactly 40% of their weights in all, each "
+            + "magnitude), spread over them by --budget-rule: e.g. 0.6 keeps exactly 40%% of their weights in all, each "
             + "matrix between --budget-min and --budget-max (docs/budgets.md). Not with --sparsity or --pattern.")
     Double budgetSparsity;
 
