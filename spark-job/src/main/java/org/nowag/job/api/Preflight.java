@@ -28,6 +28,7 @@ import org.nowag.job.calib.StatisticsFileWriter;
 import org.nowag.job.eval.EvalOptions;
 import org.nowag.job.method.armor.ArmorPlugin;
 import org.nowag.job.method.vq.VqPlugin;
+import org.nowag.job.plan.Recipe;
 import org.nowag.job.run.CompressionRun;
 
 /**
@@ -47,13 +48,18 @@ public final class Preflight {
      * Returns the plan it checked (the run makes its own, from the same headers).
      */
     public static CompressionRun.Planned compress(CompressOptions opts, Configuration conf) throws IOException {
+        return compress(Recipe.of(opts), opts, conf);
+    }
+
+    /** As {@link #compress(CompressOptions, Configuration)} for a run that follows a recipe (compress --recipe). */
+    public static CompressionRun.Planned compress(Recipe recipe, CompressOptions opts, Configuration conf) throws IOException {
         opts.validate();
         Path out = OutputTarget.directory("--out", opts.out(), conf);
         if (opts.calibration() != null) safetensorsFile("--calibration", opts.calibration(), conf);
         // The planner opens the model (every shard header, config.json, the index) and the statistics, and each
         // method's plug-in checks its tensors (N:M divisibility, statistics that cover every weight, SparseGPT's
         // X^T X file, ARMOR's block size).
-        CompressionRun.Planned planned = Compressor.plan(opts, conf);
+        CompressionRun.Planned planned = Compressor.plan(recipe, opts, conf);
         model(planned.model, opts.noConfig() ? null : "compress");
         CompressionRun.checkNotInside(planned.model.root(), out);
         return planned;

@@ -36,6 +36,8 @@ import org.nowag.job.report.HtmlReport;
 final class Publisher {
     /** Beside each shard holding part tensors: STEM.parts.arrow (model.safetensors -> model.parts.arrow). */
     static final String ARROW_SUFFIX = ".parts.arrow";
+    /** The --recipe file's copy in the output. */
+    static final String RECIPE_FILE = "recipe.yaml";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final OutputLayout out;
@@ -71,7 +73,11 @@ final class Publisher {
             node.set("compression", compressionBlock(report));
             files.add(write(ModelDirectory.CONFIG_FILE, JSON.writeValueAsString(node)));
         }
-        for (Path other : planned.model.otherFiles()) files.add(copy(other));
+        for (Path other : planned.model.otherFiles()) {
+            if (planned.recipe.text() == null || !other.getName().equals(RECIPE_FILE)) files.add(copy(other));
+        }
+        // The recipe as written (comments and all) beside the model it made; report.json holds it normalised.
+        if (planned.recipe.text() != null) files.add(write(RECIPE_FILE, planned.recipe.text()));
         report.wallSeconds = (System.nanoTime() - started) / 1e9;
         files.add(write(out.report().getName(), report.toJson()));
         files.add(write("report.html", HtmlReport.render(report)));
