@@ -28,9 +28,9 @@ final class CompressDryRun {
      * @param iterations VQ or ARMOR iterations for the time estimate (ignored by the other methods)
      */
     static int print(CompressOptions opts, String master, int iterations, int armorBlock, PrintStream out) throws IOException {
-        SparkConf spark = new SparkConf(true);  // a settings object: reads spark.* system properties, starts nothing
-        Configuration conf = new Configuration();
-        for (scala.Tuple2<String, String> kv : spark.getAllWithPrefix("spark.hadoop.")) conf.set(kv._1(), kv._2());
+        // Settings objects: system properties and --conf; nothing starts.
+        SparkConf spark = org.nowag.job.spark.CommandSettings.sparkConf();
+        Configuration conf = org.nowag.job.spark.SparkContexts.hadoopConfiguration();
         Compressor.PlannedRun run = Compressor.plan(opts, conf);
         CompressionMethod m = opts.method();
 
