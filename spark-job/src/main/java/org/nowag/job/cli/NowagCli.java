@@ -135,12 +135,17 @@ public final class NowagCli {
     static int badUsage(CommandLine.ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         java.io.PrintWriter err = cmd.getErr();
-        // The misspelled options only, not the values that followed them.
-        java.util.List<String> unmatched = cmd.getUnmatchedArguments().stream().filter(a -> a.startsWith("-")).toList();
-        if (!(e instanceof CommandLine.UnmatchedArgumentException) && !unmatched.isEmpty()) {
-            CommandLine.UnmatchedArgumentException unknown = new CommandLine.UnmatchedArgumentException(cmd, unmatched);
-            err.println("nowag: " + unknown.getMessage() + "; " + lowerFirst(e.getMessage()));
-            CommandLine.UnmatchedArgumentException.printSuggestions(unknown, err);
+        // The misspelled options only, not the values that followed them; each with its own suggestion.
+        java.util.List<String> unknown = cmd.getUnmatchedArguments().stream().filter(a -> a.startsWith("-")).toList();
+        if (!unknown.isEmpty() && cmd.getSubcommands().isEmpty()) {
+            String list = String.join(", ", unknown.stream().map(u -> "'" + u + "'").toList());
+            String also = e instanceof CommandLine.UnmatchedArgumentException ? "" : "; " + lowerFirst(e.getMessage());
+            err.println("nowag: Unknown option" + (unknown.size() > 1 ? "s" : "") + ": " + list + also);
+            for (String u : unknown) {
+                java.util.List<String> close = new CommandLine.UnmatchedArgumentException(cmd, java.util.List.of(u)).getSuggestions();
+                if (close.isEmpty()) close = nearOptions(cmd, u);
+                if (!close.isEmpty()) err.println("Did you mean " + String.join(" or ", close) + " (for '" + u + "')?");
+            }
         } else {
             err.println("nowag: " + e.getMessage());
             CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
@@ -149,6 +154,35 @@ public final class NowagCli {
         err.println("Run '" + name + " --help' for the options and examples"
                 + (cmd.getParent() == null ? ", and 'nowag <command> --help' for a command's." : "."));
         return cmd.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /** Options within two edits of a misspelling (picocli's own suggestions miss short ones: --txt for --text). */
+    static java.util.List<String> nearOptions(CommandLine cmd, String typo) {
+        String word = typo.contains("=") ? typo.substring(0, typo.indexOf('=')) : typo;
+        java.util.List<String> near = new java.util.ArrayList<>();
+        for (CommandLine.Model.OptionSpec o : cmd.getCommandSpec().options()) {
+            for (String name : o.names()) {
+                if (name.startsWith("--") && editDistance(word, name) <= 2 && !near.contains(name)) near.add(name);
+            }
+        }
+        return near;
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     private static String lowerFirst(String s) {
