@@ -43,25 +43,33 @@ class S3SettingsTest {
         Stores.upload(local, new org.apache.hadoop.fs.Path(s3Model), conf);
     }
 
-    /** S3Mock's settings as --conf arguments; keys given as null are left out. */
-    static List<String> conf(Map<String, String> changes) {
+    /** S3Mock's S3A settings at endpoint, without the fs.s3a. prefix. */
+    static Map<String, String> s3Mock(String endpoint) {
         Map<String, String> s = new LinkedHashMap<>();
-        s.put("fs.s3a.endpoint", endpoint);
-        s.put("fs.s3a.endpoint.region", "us-east-1");
-        s.put("fs.s3a.path.style.access", "true");
-        s.put("fs.s3a.connection.ssl.enabled", "false");
-        s.put("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
-        s.put("fs.s3a.access.key", Stores.ACCESS_KEY);
-        s.put("fs.s3a.secret.key", Stores.SECRET_KEY);
-        s.putAll(changes);
+        s.put("endpoint", endpoint);
+        s.put("endpoint.region", "us-east-1");
+        s.put("path.style.access", "true");
+        s.put("connection.ssl.enabled", "false");
+        s.put("aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+        s.put("access.key", Stores.ACCESS_KEY);
+        s.put("secret.key", Stores.SECRET_KEY);
+        return s;
+    }
+
+    /** --conf arguments: every setting under prefix; a value given as null is left out. */
+    static List<String> confArgs(String prefix, Map<String, String> settings) {
         List<String> args = new ArrayList<>();
-        s.forEach((k, v) -> {
-            if (v != null) {
-                args.add("--conf");
-                args.add("spark.hadoop." + k + "=" + v);
-            }
+        settings.forEach((k, v) -> {
+            if (v != null) args.addAll(List.of("--conf", "spark.hadoop." + prefix + k + "=" + v));
         });
         return args;
+    }
+
+    /** S3Mock's settings as --conf arguments, with changes (fs.s3a. keys without the prefix; null: left out). */
+    static List<String> conf(Map<String, String> changes) {
+        Map<String, String> s = s3Mock(endpoint);
+        s.putAll(changes);
+        return confArgs("fs.s3a.", s);
     }
 
     static ProcessRun nowag(List<String> args) throws IOException, InterruptedException {
@@ -102,7 +110,7 @@ class S3SettingsTest {
         String closed = "http://127.0.0.1:" + Stores.freePorts(1)[0];
         Path out = tmp.resolve("unreachable-out");
         ProcessRun run = nowag(with(List.of("compress", "--model", s3Model, "--out", out.toString()),
-                conf(Map.of("fs.s3a.endpoint", closed))));
+                conf(Map.of("endpoint", closed))));
         assertEquals(1, run.exitCode, run.output);
         String line = errorLine(run);
         for (String part : new String[] {"cannot reach the S3 endpoint " + closed + " for bucket " + Stores.BUCKET,
@@ -115,9 +123,9 @@ class S3SettingsTest {
 
         // The user's own retry settings are kept, and the message names them.
         Map<String, String> patient = new LinkedHashMap<>();
-        patient.put("fs.s3a.endpoint", closed);
-        patient.put("fs.s3a.retry.limit", "1");
-        patient.put("fs.s3a.attempts.maximum", "1");
+        patient.put("endpoint", closed);
+        patient.put("retry.limit", "1");
+        patient.put("attempts.maximum", "1");
         ProcessRun own = nowag(with(List.of("inspect", "--model", s3Model), conf(patient)));
         assertEquals(1, own.exitCode, own.output);
         String ownLine = errorLine(own);
@@ -127,8 +135,8 @@ class S3SettingsTest {
     @Test
     void missingCredentialsSayHowToGiveThem() throws Exception {
         Map<String, String> noKeys = new LinkedHashMap<>();
-        noKeys.put("fs.s3a.access.key", null);
-        noKeys.put("fs.s3a.secret.key", null);
+        noKeys.put("access.key", null);
+        noKeys.put("secret.key", null);
         ProcessRun run = nowag(with(List.of("inspect", "--model", s3Model), conf(noKeys)));
         assertEquals(1, run.exitCode, run.output);
         String line = errorLine(run);
@@ -145,16 +153,8 @@ class S3SettingsTest {
         String bucket = "conf-scope-probe";
         String closed = "http://127.0.0.1:" + Stores.freePorts(1)[0];
         String timeoutBefore = shared.get("fs.s3a.connection.establish.timeout");
-        List<String> args = new ArrayList<>(List.of("inspect", "--model", "s3a://" + bucket + "/m"));
-        Map<String, String> perBucket = new LinkedHashMap<>();
-        perBucket.put("endpoint", closed);
-        perBucket.put("endpoint.region", "us-east-1");
-        perBucket.put("path.style.access", "true");
-        perBucket.put("connection.ssl.enabled", "false");
-        perBucket.put("aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
-        perBucket.put("access.key", Stores.ACCESS_KEY);
-        perBucket.put("secret.key", Stores.SECRET_KEY);
-        perBucket.forEach((k, v) -> args.addAll(List.of("--conf", "spark.hadoop.fs.s3a.bucket." + bucket + "." + k + "=" + v)));
+        List<String> args = with(List.of("inspect", "--model", "s3a://" + bucket + "/m"),
+                confArgs("fs.s3a.bucket." + bucket + ".", s3Mock(closed)));
 
         CliAndCalibrationTest.Run run = CliAndCalibrationTest.cli(args.toArray(new String[0]));
         assertEquals(1, run.code, run.err);

@@ -136,7 +136,7 @@ public final class NowagCli {
         CommandLine cmd = e.getCommandLine();
         java.io.PrintWriter err = cmd.getErr();
         // The misspelled options only, not the values that followed them; each with its own suggestion.
-        java.util.List<String> unknown = cmd.getUnmatchedArguments().stream().filter(a -> a.startsWith("-")).toList();
+        java.util.List<String> unknown = unknownOptions(cmd, args);
         if (!unknown.isEmpty() && cmd.getSubcommands().isEmpty()) {
             String list = String.join(", ", unknown.stream().map(u -> "'" + u + "'").toList());
             String also = e instanceof CommandLine.UnmatchedArgumentException ? "" : "; " + lowerFirst(e.getMessage());
@@ -154,6 +154,23 @@ public final class NowagCli {
         err.println("Run '" + name + " --help' for the options and examples"
                 + (cmd.getParent() == null ? ", and 'nowag <command> --help' for a command's." : "."));
         return cmd.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /**
+     * The misspelled options of a command line: what picocli left unmatched, and "--words" it took as values of an
+     * option with several (picocli lets `--text a --otu b` give --text three values, then misses --out).
+     */
+    static java.util.List<String> unknownOptions(CommandLine cmd, String[] args) {
+        java.util.LinkedHashSet<String> unknown = new java.util.LinkedHashSet<>();
+        java.util.Set<String> known = cmd.getCommandSpec().optionsMap().keySet();
+        int start = java.util.Arrays.asList(args).indexOf(cmd.getCommandName()) + 1;
+        for (int i = start; i < args.length; i++) {
+            String name = args[i].contains("=") ? args[i].substring(0, args[i].indexOf('=')) : args[i];
+            if (name.equals("--")) break;
+            if (name.startsWith("--") && !known.contains(name)) unknown.add(args[i]);
+        }
+        for (String a : cmd.getUnmatchedArguments()) if (a.startsWith("-")) unknown.add(a);
+        return new java.util.ArrayList<>(unknown);
     }
 
     /** Options within two edits of a misspelling (picocli's own suggestions miss short ones: --txt for --text). */
