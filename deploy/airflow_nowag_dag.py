@@ -66,6 +66,8 @@ SPARK_CONF = {
     "spark.executor.memoryOverhead": "4g",
     # A progress line (tasks done/total, bytes, ETA) in the task log every 60 s.
     "spark.nowag.progress.interval": "60",
+    # S3 retries: nowag fails fast on an unreachable endpoint (fs.s3a.retry.limit=3, fs.s3a.attempts.maximum=2,
+    # fs.s3a.connection.establish.timeout=5s unless set here; docs/storage.md). Raise them here for a flaky store.
     # S3: region and credentials for s3a:// paths. S3A's default chain has no web-identity provider (Kubernetes
     # service-account roles); this one tries it first, then instance/container roles, then environment keys.
     "spark.hadoop.fs.s3a.endpoint.region": os.environ.get("NOWAG_S3_REGION", "us-east-1"),
