@@ -37,9 +37,9 @@ final class CompressDryRun {
     /** @param budget the budget's lines (its allocation, computed by Spark beforehand), or null without a budget */
     static int print(Recipe recipe, CompressOptions opts, String master, PrintStream out, List<String> budget)
             throws IOException {
-        SparkConf spark = new SparkConf(true);  // a settings object: reads spark.* system properties, starts nothing
-        Configuration conf = new Configuration();
-        for (scala.Tuple2<String, String> kv : spark.getAllWithPrefix("spark.hadoop.")) conf.set(kv._1(), kv._2());
+        // Settings objects: system properties and --conf; nothing starts.
+        SparkConf spark = org.nowag.job.spark.CommandSettings.sparkConf();
+        Configuration conf = org.nowag.job.spark.SparkContexts.hadoopConfiguration();
         CompressionRun.Planned run = Compressor.plan(recipe, opts, conf);
         boolean fromFile = recipe.text() != null;
 
