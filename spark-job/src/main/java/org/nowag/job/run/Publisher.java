@@ -64,9 +64,15 @@ final class Publisher {
         }
         if (layout.shardCount() > 1) files.add(write(ShardLayout.INDEX_FILE, layout.indexJson()));
         String config = planned.model.configJson();
-        ObjectNode node = config == null ? JSON.createObjectNode() : (ObjectNode) JSON.readTree(config);
-        node.set("compression", compressionBlock(report));
-        files.add(write(ModelDirectory.CONFIG_FILE, JSON.writeValueAsString(node)));
+        boolean parts = false;
+        for (ShardRecord r : records.values()) parts |= r.arrowDigest != null;
+        // A model without config.json (--no-config): a dense output (pruned, copied) gets none either, like its
+        // input; an output with compressed parts gets one holding the compression block, which decompress reads.
+        if (config != null || parts) {
+            ObjectNode node = config == null ? JSON.createObjectNode() : (ObjectNode) JSON.readTree(config);
+            node.set("compression", compressionBlock(report));
+            files.add(write(ModelDirectory.CONFIG_FILE, JSON.writeValueAsString(node)));
+        }
         for (Path other : planned.model.otherFiles()) {
             if (planned.recipe.text() == null || !other.getName().equals(RECIPE_FILE)) files.add(copy(other));
         }
