@@ -168,6 +168,7 @@ final class CompressCommand implements Callable<Integer> {
 
     /** The recipe of this command line: the --recipe file, checked, or the flags as one rule. */
     Recipe recipe(CompressOptions opts, Configuration conf) throws IOException {
+        opts.validate();  // a bad --include is bad usage (exit 2) before the rule compiles it
         BudgetSpec budget = budget();
         if (recipe == null) return Recipe.of(opts, budget);
         Recipe r = RecipeFile.read(recipe, conf);
