@@ -70,7 +70,7 @@ final class ArmorCompressor {
                     throw new IllegalArgumentException(e.getMessage() + "; or leave the tensor out with --include", e);
                 }
                 weightOf.put(t.name(), t.name());
-                for (TensorSpec s : ArmorTensors.specs(t.name(), t.rows(), t.cols(), cfg.blockSize(), floatType)) {
+                for (TensorSpec s : ArmorTensors.specs(t.name(), t.rows(), t.cols(), cfg.blockSizeFor(t.rows(), t.cols()), floatType)) {
                     outputs.add(s);
                     weightOf.put(s.name(), t.name());
                 }
@@ -215,7 +215,7 @@ final class ArmorCompressor {
         c.put("method", CompressionMethod.ARMOR.cliName());
         c.put("format", FORMAT);
         c.put("pattern", "2:4");
-        c.put("block_size", cfg.blockSize());
+        c.put("block_size", cfg.blockSize()); // the most; each tensor's own is under tensors (the largest divisor that tiles it)
         c.put("iterations", cfg.iterations());
         c.put("stored_float", cfg.halfStorage() ? "F16" : "F32");
         c.put("calibration", report.calibration);
@@ -229,6 +229,7 @@ final class ArmorCompressor {
             ObjectNode e = tensors.putObject(t.name);
             e.put("dtype", t.dtype);
             e.putArray("shape").add(t.shape[0]).add(t.shape[1]);
+            e.put("block_size", t.armor.blockSize);
             e.put("bits_per_weight", t.armor.bitsPerWeight);
             e.put("core_bits_per_weight", t.armor.coreBitsPerWeight);
             e.put("wrapper_bits_per_weight", t.armor.wrapperBitsPerWeight);
