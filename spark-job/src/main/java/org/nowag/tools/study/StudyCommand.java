@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code nowag study}: measurement tooling, not a production command. Runs every method on a causal LM (calibrate on
- * training text, compress, evaluate held-out perplexity per set) and writes the table; see docs/quality-study.md.
+ * training text, compress, evaluate held-out perplexity per set) and writes the table; see docs/causal-fixture.md, "The quality study".
  */
 @Command(name = "study", mixinStandardHelpOptions = true,
         description = "Measurement tooling: calibrate, compress with every method (magnitude, Wanda, SparseGPT, NoWag-P "
