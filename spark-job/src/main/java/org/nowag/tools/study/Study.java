@@ -15,6 +15,7 @@ import org.nowag.io.model.ModelDirectory;
 import org.nowag.io.safetensors.TensorInfo;
 import org.nowag.job.api.CompressOptions;
 import org.nowag.job.api.CompressionReport;
+import org.nowag.job.api.Decompressor;
 import org.nowag.job.api.Nowag;
 import org.nowag.job.api.Preflight;
 import org.nowag.job.api.TensorReport;
@@ -198,6 +199,15 @@ public final class Study {
         r.path = "compress --method " + row.method + (row.calibrated() ? " --calibration" : " (data-free)");
         if (report.tensorsCompressed != matrices.size()) {
             throw new IllegalStateException(row.id + " compressed " + report.tensorsCompressed + " matrices, the study expected " + matrices.size());
+        }
+        if (row.kind == StudyRow.Kind.VQ) {
+            // A NoWag-VQ output holds codes and codebooks, not the weights: decompress (what `nowag decompress`
+            // runs) rebuilds the dense W_hat that evaluate reads. Its time is not part of the compression's.
+            String decoded = new Path(out, "models/" + row.id + "-decompressed").toString();
+            Preflight.decompress(dir, decoded, CompressOptions.DEFAULT_SHARD_BYTES, spark.hadoopConfiguration());
+            new Decompressor(spark, log).run(dir, decoded, CompressOptions.DEFAULT_SHARD_BYTES);
+            r.path += ", then decompress";
+            return decoded;
         }
         return dir;
     }
