@@ -44,7 +44,10 @@ public final class StudyRow {
     public String setting(int armorBlock, int armorIters, int vqIters) {
         switch (kind) {
             case DENSE: return "BF16";
-            case PRUNE_UNSTRUCTURED: return Math.round(sparsity * 100) + "% unstructured";
+            case PRUNE_UNSTRUCTURED: {
+                double percent = Math.round(sparsity * 1000) / 10.0;  // 0.999 -> 99.9, 0.5 -> 50
+                return (percent == Math.rint(percent) ? String.valueOf((long) percent) : String.valueOf(percent)) + "% unstructured";
+            }
             case PRUNE_2_4: return "2:4";
             case ARMOR: return "2:4, block <= " + armorBlock + ", " + armorIters + " iterations";
             case VQ: return bits + " bits: d=" + vqDim + ", K=" + (1L << (bits * vqDim)) + ", <= " + vqIters + " iterations";
