@@ -29,6 +29,9 @@ import org.nowag.io.safetensors.TensorSpec;
 import org.nowag.io.vq.VqTensors;
 import org.nowag.job.commit.OutputLayout;
 import org.nowag.job.exec.DecompressShardTask;
+import org.nowag.job.method.armor.ArmorPlugin;
+import org.nowag.job.method.vq.VqPlugin;
+import org.nowag.job.run.CompressionRun;
 import org.nowag.job.spark.HadoopConfBytes;
 
 /**
@@ -54,9 +57,9 @@ public final class Decompressor {
         ObjectNode config = in.configJson() == null ? null : (ObjectNode) JSON.readTree(in.configJson());
         JsonNode compression = config == null ? null : config.get("compression");
         String format = compression == null ? "" : compression.path("format").asText();
-        if (!VqCompressor.FORMAT.equals(format) && !ArmorCompressor.FORMAT.equals(format)) {
+        if (!VqPlugin.FORMAT.equals(format) && !ArmorPlugin.FORMAT.equals(format)) {
             throw new IllegalArgumentException(in.root() + " is not a NoWag-VQ model (config.json has no compression "
-                    + "block with format " + VqCompressor.FORMAT + " or " + ArmorCompressor.FORMAT
+                    + "block with format " + VqPlugin.FORMAT + " or " + ArmorPlugin.FORMAT
                     + "); decompress reads what compress --method nowag-vq or --method armor wrote");
         }
         JsonNode originals = compression.path("tensors");
@@ -76,7 +79,7 @@ public final class Decompressor {
                 outputs.add(new TensorSpec(w, DType.parse("config.json", o.path("dtype").asText()),
                         new long[] {o.path("shape").get(0).asLong(), o.path("shape").get(1).asLong()}));
                 vqWeights.add(w);
-            } else if (ArmorCompressor.FORMAT.equals(format) && originals.has(t.name())) {
+            } else if (ArmorPlugin.FORMAT.equals(format) && originals.has(t.name())) {
                 // ARMOR keeps the dense W_hat under the weight's name; it is rebuilt from the parts, not copied
                 outputs.add(new TensorSpec(t.name(), t.dtype(), t.shape()));
                 armorWeights.add(t.name());
@@ -89,7 +92,7 @@ public final class Decompressor {
         Path outPath = new Path(outUri);
         FileSystem outFs = outPath.getFileSystem(conf);
         outPath = outFs.makeQualified(outPath);
-        Compressor.checkNotInside(in.root(), outPath);
+        CompressionRun.checkNotInside(in.root(), outPath);
         OutputLayout out = new OutputLayout(outFs, outPath);
         String fingerprint = fingerprint(in, maxShardBytes);
         switch (out.state(fingerprint)) {
