@@ -134,10 +134,10 @@ class ArmorMiniLmTest {
     }
 
     @Test
-    void cliRefusesABlockSizeThatDoesNotTileMiniLmAndPruningFlagsBeforeWritingAnything() {
+    void cliRefusesABlockSizeThatIsNotAMultipleOf4AndPruningFlagsBeforeWritingAnything() {
         String[] common = {"compress", "--model", model.toString(), "--method", "armor", "--include", LAYER0};
-        assertEquals(1, NowagCli.run(concat(common, "--out", tmp.resolve("a").toString(), "--armor-block", "256")));
-        assertFalse(Files.exists(tmp.resolve("a")), "384 is not divisible by 256: nothing written");
+        // A size that does not divide 384 is no longer refused: it falls back to the largest multiple of 4 below it
+        // that tiles the matrix (ArmorConfig.blockSizeFor, tested in ArmorPropertiesTest).
         assertEquals(2, NowagCli.run(concat(common, "--out", tmp.resolve("b").toString(), "--armor-block", "30")),
                 "not a multiple of 4 for any model: bad usage");
         assertFalse(Files.exists(tmp.resolve("b")));

@@ -116,7 +116,7 @@ class ThirdPartyLoadersTest {
                 "--master", "local[2]"));
         Path armor = tmp.resolve("minilm-armor");
         assertEquals(0, NowagCli.run("compress", "--model", model.toString(), "--out", armor.toString(),
-                "--method", "armor", "--armor-iters", "1", "--include", LAYER0, "--master", "local[2]"));
+                "--method", "armor", "--armor-iters", "1", "--armor-block", "32", "--include", LAYER0, "--master", "local[2]"));
         Path dense = tmp.resolve("minilm-armor-dense");
         assertEquals(0, NowagCli.run("decompress", "--model", armor.toString(), "--out", dense.toString(),
                 "--master", "local[2]"));

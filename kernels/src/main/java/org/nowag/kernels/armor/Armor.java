@@ -43,8 +43,7 @@ public final class Armor {
         if (config == null) throw new IllegalArgumentException("config must not be null");
         Checks.matrix(w, rows, cols, "w");
         Checks.activationDiagonal(s, cols);
-        config.checkShape("weight", rows, cols);
-        int b = config.blockSize();
+        int b = config.blockSizeFor(rows, cols);
         double[] colSs = new double[cols];
         NoWagNormalizer.accumulateColumnSumSquares(w, rows, cols, colSs);
         float[] c = NoWagNormalizer.columnNorms(colSs);

@@ -156,11 +156,43 @@ class ArmorPropertiesTest {
     }
 
     @Test
-    void aBlockSizeThatDoesNotTileTheMatrixIsAClearError() {
+    void aBlockSizeThatDoesNotTileTheMatrixFallsBackToTheLargestMultipleOf4DividingBoth() {
+        ArmorConfig paper = ArmorConfig.of(128, 1, true);
+        assertEquals(128, paper.blockSizeFor(256, 256));
+        assertEquals(64, paper.blockSizeFor(64, 256), "k_proj/v_proj of a 2-KV-head model");
+        assertEquals(16, paper.blockSizeFor(688, 256), "gcd(688, 256) = 16");
+        assertEquals(16, paper.blockSizeFor(256, 688));
+        assertEquals(128, paper.blockSizeFor(384, 1536), "MiniLM keeps 128");
+        assertEquals(4, paper.blockSizeFor(12, 20));
+        assertEquals(32, ArmorConfig.of(32, 1, true).blockSizeFor(4096, 11008), "never above the requested size");
+        // Against the obvious search over every b <= 128.
+        for (int rows = 4; rows <= 160; rows += 4) {
+            for (int cols = 4; cols <= 160; cols += 12) {
+                int expected = 0;
+                for (int b = 1; b <= 128; b++) if (b % 4 == 0 && rows % b == 0 && cols % b == 0) expected = b;
+                assertEquals(expected, paper.blockSizeFor(rows, cols), rows + " x " + cols);
+            }
+        }
+
+        // The fallback is exactly a run at the smaller size: 24 x 32 at 16 runs at 8.
+        Random random = new Random(5);
         float[] w = new float[24 * 32];
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Armor.compress(w, 24, 32, null, ArmorConfig.of(16, 1, true), null));
-        assertTrue(e.getMessage().contains("[24, 32]") && e.getMessage().contains("block size 16"), e.getMessage());
+        for (int i = 0; i < w.length; i++) w[i] = (float) random.nextGaussian();
+        ArmorResult fallback = Armor.compress(w, 24, 32, null, ArmorConfig.of(16, 2, true), null);
+        ArmorResult eight = Armor.compress(w, 24, 32, null, ArmorConfig.of(8, 2, true), null);
+        assertEquals(8, fallback.blockSize);
+        assertArrayEquals(eight.wHat(), fallback.wHat());
+        assertArrayEquals(eight.losses, fallback.losses, 0.0);
+    }
+
+    @Test
+    void aShapeNoBlockSizeCanTileIsAClearError() {
+        IllegalArgumentException rows = assertThrows(IllegalArgumentException.class,
+                () -> Armor.compress(new float[6 * 32], 6, 32, null, ArmorConfig.of(16, 1, true), null));
+        assertTrue(rows.getMessage().contains("[6, 32]") && rows.getMessage().contains("d_out=6"), rows.getMessage());
+        IllegalArgumentException cols = assertThrows(IllegalArgumentException.class,
+                () -> Armor.compress(new float[8 * 30], 8, 30, null, ArmorConfig.of(16, 1, true), null));
+        assertTrue(cols.getMessage().contains("d_in=30"), cols.getMessage());
         IllegalArgumentException notFour = assertThrows(IllegalArgumentException.class, () -> ArmorConfig.of(6, 1, true));
         assertTrue(notFour.getMessage().contains("multiple of 4"), notFour.getMessage());
     }

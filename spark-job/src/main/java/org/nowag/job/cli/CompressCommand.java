@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
                 "  nowag compress --model hdfs:///m/llama --out s3a://bucket/llama-24 --method wanda --pattern 2:4 --calibration stats.safetensors",
                 "  nowag compress --model ./llama --out ./llama-sgpt24 --method sparsegpt --pattern 2:4 --calibration stats.safetensors",
                 "  nowag compress --model ./llama --out ./llama-vq2 --method nowag-vq --vq-dim 6 --vq-bits 2 --calibration stats.safetensors",
-                "  nowag compress --model ./llama --out ./llama-armor --method armor --armor-iters 10 --armor-block 32 --calibration stats.safetensors",
+                "  nowag compress --model ./llama --out ./llama-armor --method armor --armor-iters 10 --armor-block 128 --calibration stats.safetensors",
                 "  nowag compress --model ./llama --out ./llama-p50 --method wanda --sparsity 0.5 --dry-run   (plan, memory, time; writes nothing)",
                 "  nowag compress --model ./llama --out ./llama-mixed --recipe recipe.yaml --calibration stats.safetensors   (docs/recipes.md)",
                 "A re-run with the same arguments resumes from committed parts; when the output is complete it does nothing."})
@@ -92,7 +92,7 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--armor-iters", defaultValue = "10", description = "armor: outer iterations (A, B, S steps each). Default: ${DEFAULT-VALUE}.")
     int armorIters;
 
-    @Option(names = "--armor-block", defaultValue = "32", description = "armor: block size b of A and B (a multiple of 4 dividing d_out and d_in). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--armor-block", defaultValue = "" + org.nowag.kernels.armor.ArmorConfig.DEFAULT_BLOCK_SIZE, description = "armor: largest block size b of A and B, a multiple of 4 (the ARMOR paper's 128); a matrix it does not tile gets the largest multiple of 4 below it dividing d_out and d_in. Default: ${DEFAULT-VALUE}.")
     int armorBlock;
 
     @Option(names = "--armor-store", defaultValue = "f16", description = "armor: f16 | f32 for A, B, kept values and norms. Default: ${DEFAULT-VALUE}.")

@@ -39,7 +39,7 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--block-mb", defaultValue = "256", description = "Row block size in MiB of float32. Default: ${DEFAULT-VALUE}.")
     double blockMb;
 
-    @Option(names = "--armor-block", defaultValue = "32", description = "armor: block size b to plan for. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--armor-block", defaultValue = "" + org.nowag.kernels.armor.ArmorConfig.DEFAULT_BLOCK_SIZE, description = "armor: (largest) block size b to plan for. Default: ${DEFAULT-VALUE}.")
     int armorBlock;
 
     @Option(names = "--no-config", description = "Plan for a model without config.json, as compress --no-config would.")

@@ -56,7 +56,7 @@ public final class ArmorPlugin implements MethodPlugin {
         }
         List<TensorSpec> outputs = new ArrayList<>();
         outputs.add(TargetTensor.sameAs(t));
-        outputs.addAll(ArmorTensors.specs(t.name(), t.rows(), t.cols(), cfg.blockSize(),
+        outputs.addAll(ArmorTensors.specs(t.name(), t.rows(), t.cols(), cfg.blockSizeFor(t.rows(), t.cols()),
                 cfg.halfStorage() ? DType.F16 : DType.F32));
         return new TargetTensor(t, shard, this, params, Planner.wholeMatrix(t, shard, name()), outputs);
     }
@@ -141,7 +141,7 @@ public final class ArmorPlugin implements MethodPlugin {
         ArmorConfig cfg = ((ArmorParams) params).config;
         c.put("format", FORMAT);
         c.put("pattern", "2:4");
-        c.put("block_size", cfg.blockSize());
+        c.put("block_size", cfg.blockSize()); // the most; each tensor's own is under tensors (the largest divisor that tiles it)
         c.put("iterations", cfg.iterations());
         c.put("stored_float", cfg.halfStorage() ? "F16" : "F32");
         c.put("bits_per_weight", Reports.bitsPerWeight(tensors));
@@ -152,6 +152,7 @@ public final class ArmorPlugin implements MethodPlugin {
 
     @Override
     public void describeTensor(ObjectNode e, TensorReport t) {
+        e.put("block_size", t.armor.blockSize);
         e.put("bits_per_weight", t.armor.bitsPerWeight);
         e.put("core_bits_per_weight", t.armor.coreBitsPerWeight);
         e.put("wrapper_bits_per_weight", t.armor.wrapperBitsPerWeight);
@@ -159,7 +160,8 @@ public final class ArmorPlugin implements MethodPlugin {
     }
 
     @Override public long taskBytes(TargetTensor t) {
-        return MemoryEstimate.armorTaskBytes(t.info, ((ArmorParams) t.params).config.blockSize());
+        ArmorConfig cfg = ((ArmorParams) t.params).config;
+        return MemoryEstimate.armorTaskBytes(t.info, cfg.blockSizeFor(t.info.rows(), t.info.cols()));
     }
 
     /** Measured with one iteration, setup included. */
