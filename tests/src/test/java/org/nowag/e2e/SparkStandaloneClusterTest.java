@@ -41,7 +41,7 @@ import org.nowag.job.commit.OutputManifest;
 class SparkStandaloneClusterTest {
     /** Layer 0 of MiniLM (6 of its 36 matrices): every code path, a fraction of the time. */
     static final String INCLUDE = "encoder\\.layer\\.0\\..*\\.weight";
-    /** Layers 0 and 1 for the runs that are killed: enough parts (400 KiB blocks) to stop one part-way. */
+    /** Layers 0 and 1 for the runs that are killed, written into 4 MB shards: enough shards to stop a run part-way. */
     static final String INCLUDE_KILLED = "encoder\\.layer\\.[01]\\..*\\.weight";
     static SparkStandalone cluster;
     static Path dir;
@@ -240,7 +240,7 @@ class SparkStandaloneClusterTest {
     @Test
     @Order(7)
     void nowagPWithAnExecutorKilledMidRun() throws Exception {
-        String[] method = {"--method", "nowag-p", "--sparsity", "0.5", "--calibration", stats, "--block-mb", "0.4"};
+        String[] method = {"--method", "nowag-p", "--sparsity", "0.5", "--calibration", stats, "--block-mb", "0.4", "--shard-mb", "4"};
         String out = hdfs + "/cluster/c/nowag-p";
         String expected = hdfs + "/cluster/l/nowag-p";
         Path log = dir.resolve("logs").resolve("nowag-p.log");
@@ -250,7 +250,7 @@ class SparkStandaloneClusterTest {
         conf.addAll(List.of("--files", log4j.toString()));
         Process p = cluster.submit(thinJar, List.of("-Dlog4j2.configurationFile=" + log4j), conf, compress(INCLUDE_KILLED, out, method), log);
         try {
-            awaitOrFail(() -> parts(out) >= 3, p, log, "three committed parts");
+            awaitOrFail(() -> committedShards(out) >= 3, p, log, "three committed shards");
             List<ProcessHandle> executors = cluster.executors();
             assertEquals(2, executors.size(), "two executors run the application");
             executors.get(0).destroyForcibly();
@@ -268,11 +268,11 @@ class SparkStandaloneClusterTest {
         assertSameFiles(expected, out);
     }
 
-    /** Wanda, with the driver killed mid-run: the next submission reuses the committed parts, same bytes. */
+    /** Wanda, with the driver killed mid-run: the next submission reuses the committed shards, same bytes. */
     @Test
     @Order(8)
     void wandaWithTheDriverKilledMidRunAndResumed() throws Exception {
-        String[] method = {"--method", "wanda", "--sparsity", "0.5", "--calibration", stats, "--block-mb", "0.4"};
+        String[] method = {"--method", "wanda", "--sparsity", "0.5", "--calibration", stats, "--block-mb", "0.4", "--shard-mb", "4"};
         String out = hdfs + "/cluster/c/wanda";
         String expected = hdfs + "/cluster/l/wanda";
         Path log = dir.resolve("logs").resolve("wanda-killed.log");
@@ -280,19 +280,18 @@ class SparkStandaloneClusterTest {
         Process p = cluster.submit(thinJar, List.of(), conf("-Dnowag.fault.taskDelayMs=400"), compress(INCLUDE_KILLED, out, method), log);
         int committed;
         try {
-            awaitOrFail(() -> parts(out) >= 3, p, log, "three committed parts");
+            awaitOrFail(() -> committedShards(out) >= 3, p, log, "three committed shards");
         } finally {
             p.destroyForcibly();  // SIGKILL: no shutdown hook, no cleanup
             p.waitFor(60, TimeUnit.SECONDS);
         }
-        committed = parts(out);
+        committed = committedShards(out);
         seconds.put("wanda, driver killed", (System.nanoTime() - t0) / 1e9);
         FileSystem fs = new org.apache.hadoop.fs.Path(out).getFileSystem(conf);
         assertFalse(fs.exists(new org.apache.hadoop.fs.Path(out, "_SUCCESS")), "the killed run published nothing");
         String resumed = onCluster("wanda, resumed", thinJar, "", compress(INCLUDE_KILLED, out, method));
-        assertTrue(resumed.matches("(?s).*\\b(\\d+) already committed.*"), resumed);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) already committed").matcher(resumed);
-        assertTrue(m.find());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(\\d+ to write, (\\d+) committed\\)").matcher(resumed);
+        assertTrue(m.find(), resumed);
         assertTrue(Integer.parseInt(m.group(1)) >= committed && committed >= 3, "reused " + m.group(1) + ", " + committed + " seen");
         locally("wanda", compress(INCLUDE_KILLED, expected, method));
         assertSameFiles(expected, out);
@@ -315,15 +314,17 @@ class SparkStandaloneClusterTest {
                 new String(Stores.files(new org.apache.hadoop.fs.Path(hdfs + "/cluster/c"), conf).get("evaluation.json")));
     }
 
-    /** Committed part files under OUT/_staging/parts on HDFS. */
-    static int parts(String out) {
+    /** Shards the run committed: their records under OUT/_staging/shards on HDFS (a temp file is not one yet). */
+    static int committedShards(String out) {
         try {
-            org.apache.hadoop.fs.Path parts = new org.apache.hadoop.fs.Path(out, "_staging/parts");
-            FileSystem fs = parts.getFileSystem(conf);
-            if (!fs.exists(parts)) return 0;
+            org.apache.hadoop.fs.Path records = new org.apache.hadoop.fs.Path(out, "_staging/shards");
+            FileSystem fs = records.getFileSystem(conf);
+            if (!fs.exists(records)) return 0;
             int n = 0;
-            var it = fs.listFiles(parts, true);
-            while (it.hasNext()) if (it.next().getPath().getName().endsWith(".safetensors")) n++;
+            for (var st : fs.listStatus(records)) {
+                String name = st.getPath().getName();
+                if (name.endsWith(".json") && !name.contains(org.nowag.io.fs.AtomicFiles.TEMP_MARKER)) n++;
+            }
             return n;
         } catch (IOException e) {
             return 0;
