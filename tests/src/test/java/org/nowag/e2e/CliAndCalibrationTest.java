@@ -185,10 +185,10 @@ class CliAndCalibrationTest {
     void inspectPrintsTheArmorTaskMemoryOfTheLargestMatrix() {
         Run run = cli("inspect", "--model", model.toString(), "--method", "armor");
         assertEquals(0, run.code, run.err);
-        // MiniLM's largest weights are 1536 x 384 (n = 589,824), b = 32: 24.5 n (W, W_bar, core, S-step residual and
-        // undo copy) + 6 x 8n (chunks of block products: the whole matrix is smaller than a 16 MiB chunk)
-        // + 24 b (d_out + d_in) = 14,450,688 + 28,311,552 + 1,474,560 = 44,236,800 bytes = 42.19 MiB.
-        assertTrue(run.out.contains("largest task: 42.2 MiB"), run.out);
+        // MiniLM's largest weights are 1536 x 384 (n = 589,824), b = 128 (the default; it divides both): 24.5 n (W,
+        // W_bar, core, S-step residual and undo copy) + 6 x 8n (chunks of block products: the whole matrix is smaller
+        // than a 16 MiB chunk) + 24 b (d_out + d_in) = 14,450,688 + 28,311,552 + 5,898,240 = 48,660,480 bytes = 46.41 MiB.
+        assertTrue(run.out.contains("largest task: 46.4 MiB"), run.out);
         assertTrue(run.out.contains("ARMOR"), run.out);
         assertTrue(run.out.contains("with armor 2:4 in 36 tasks"), run.out);
     }

@@ -69,27 +69,10 @@ final class BadUsage {
         List<String> near = new ArrayList<>();
         for (CommandLine.Model.OptionSpec o : cmd.getCommandSpec().options()) {
             for (String name : o.names()) {
-                if (name.startsWith("--") && editDistance(word, name) <= 2 && !near.contains(name)) near.add(name);
+                if (name.startsWith("--") && EditDistance.between(word, name) <= 2 && !near.contains(name)) near.add(name);
             }
         }
         return near;
-    }
-
-    private static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     private static String lowerFirst(String s) {
