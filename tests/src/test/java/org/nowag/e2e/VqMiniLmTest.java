@@ -182,7 +182,7 @@ class VqMiniLmTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new Decompressor(Fixtures.spark(), null).run(model.toUri().toString(),
                         tmp.resolve("d").toUri().toString(), 5_000_000_000L));
-        assertTrue(e.getMessage().contains("not a NoWag-VQ model"), e.getMessage());
+        assertTrue(e.getMessage().contains("declares no NoWag-VQ or ARMOR format"), e.getMessage());
     }
 
     private static byte[] f16(float[] v) {
