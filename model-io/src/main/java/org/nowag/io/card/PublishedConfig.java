@@ -12,8 +12,9 @@ import java.util.Map;
  * <ul>
  * <li>pruned (and decompressed): the input's keys, a {@link SparsityConfig} for pruned ones, and none of our private
  * keys: a standard dense model that loads unchanged;</li>
- * <li>raw NoWag-VQ or ARMOR: model_type and architectures renamed ({@link RawFormat}), the originals kept under
- * {@value #ORIGINAL} so decompress restores them, and a {@code quantization_config} with quant_method, format_version
+ * <li>raw NoWag-VQ or ARMOR: model_type and architectures renamed ({@link RawFormat}), the originals (and any
+ * auto_map, whose remote code would otherwise build the base model around our tensors) kept under {@value #ORIGINAL}
+ * so decompress restores them, and a {@code quantization_config} with quant_method, format_version
  * and the format's description (for VQ the per-weight dtype and shape decompress rebuilds);</li>
  * <li>restored: a raw config turned back into the base model's (what decompress writes).</li>
  * </ul>
@@ -49,6 +50,8 @@ public final class PublishedConfig {
         ObjectNode original = c.putObject(ORIGINAL);
         copyOrNull(input, original, "model_type");
         copyOrNull(input, original, "architectures");
+        // Remote code named by auto_map would let trust_remote_code=True build the base class around our tensors.
+        if (c.has("auto_map")) original.set("auto_map", c.remove("auto_map"));
         c.put("model_type", format.modelType);
         c.putArray("architectures").add(format.architecture);
         ObjectNode q = c.putObject(QUANTIZATION_CONFIG);
@@ -77,6 +80,7 @@ public final class PublishedConfig {
                     c.set(key, v.deepCopy());
                 }
             }
+            if (original.has("auto_map")) c.set("auto_map", original.get("auto_map").deepCopy());
         }
         c.remove(ORIGINAL);
         return c;

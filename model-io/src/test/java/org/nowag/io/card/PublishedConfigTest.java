@@ -76,6 +76,14 @@ class PublishedConfigTest {
     }
 
     @Test
+    void remoteCodeCannotBuildTheBaseModelAroundARawFolder() throws Exception {
+        ObjectNode in = config("{\"model_type\": \"custom\", \"auto_map\": {\"AutoConfig\": \"conf.CustomConfig\"}}");
+        ObjectNode raw = PublishedConfig.raw(in, RawFormat.NOWAG_VQ, JSON.createObjectNode());
+        assertFalse(raw.has("auto_map"), "transformers would run the remote config class with trust_remote_code");
+        assertEquals(in, PublishedConfig.restored(raw));
+    }
+
+    @Test
     void restoringAConfigWithoutModelTypeLeavesNoneBehind() throws Exception {
         ObjectNode in = config("{\"hidden_size\": 8}");
         ObjectNode raw = PublishedConfig.raw(in, RawFormat.ARMOR, JSON.createObjectNode());
