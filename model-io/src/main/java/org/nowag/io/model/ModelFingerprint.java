@@ -17,7 +17,7 @@ import org.nowag.io.safetensors.TensorInfo;
  * same input or the same output.
  * <ul>
  * <li>output: over the published files' names, sizes and SHA-256s (the manifest's digests, which the writers computed
- * while writing; report.json, report.html, README.md and the manifest itself excluded, as they describe the run);</li>
+ * while writing; {@link #RUN_FILES} excluded, as they describe the run);</li>
  * <li>input: over every shard's name and size and every tensor's name, dtype, shape and byte range, plus config.json's
  * and the side files' bytes. Not over the tensor bytes: that would read the whole model on the driver; an input
  * edited in place with the same header is therefore not told apart (an input that is one of our outputs carries
@@ -25,9 +25,12 @@ import org.nowag.io.safetensors.TensorInfo;
  * </ul>
  */
 public final class ModelFingerprint {
-    /** Files that describe a run rather than hold the model; the output fingerprint leaves them out. */
+    /**
+     * Files that describe a run rather than hold the model (they name its times, paths and command line); the output
+     * fingerprint leaves them out, so two runs with the same arguments on the same input have the same one.
+     */
     public static final java.util.Set<String> RUN_FILES = java.util.Set.of("report.json", "report.html", "README.md",
-            "_MANIFEST.json", "_SUCCESS");
+            "nowag_provenance.json", "_MANIFEST.json", "_SUCCESS");
 
     private ModelFingerprint() {}
 

@@ -53,7 +53,7 @@ class ModelFingerprintTest {
         FileDigest config = new FileDigest("config.json", 5, "bb");
         String f = ModelFingerprint.ofOutput(List.of(shard, config));
         assertEquals(f, ModelFingerprint.ofOutput(List.of(config, shard, new FileDigest("report.json", 3, "cc"),
-                new FileDigest("README.md", 1, "dd"))));
+                new FileDigest("README.md", 1, "dd"), new FileDigest("nowag_provenance.json", 2, "ee"))));
         assertNotEquals(f, ModelFingerprint.ofOutput(List.of(shard, new FileDigest("config.json", 5, "bc"))));
     }
 }
