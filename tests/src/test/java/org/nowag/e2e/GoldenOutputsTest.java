@@ -113,6 +113,41 @@ class GoldenOutputsTest {
         }
     }
 
+    /**
+     * From format version 1 on, the folders say what they are in the keys loaders read (docs/output-format.md cites
+     * the transformers and llama.cpp source that then refuses a raw folder): this is the file half of that proof.
+     */
+    @Test
+    void fromVersion1OnPrunedFoldersAreStandardAndRawFoldersDeclareThemselves() throws IOException {
+        JsonNode input = json(golden().resolve("input/config.json"));
+        int checked = 0;
+        for (Path v : versions()) {
+            if (Integer.parseInt(v.getFileName().toString().substring(1)) < 1) continue;
+            JsonNode pruned = json(v.resolve("magnitude-2of4/config.json"));
+            assertEquals(input.get("model_type"), pruned.get("model_type"), v + ": the base's model_type");
+            assertEquals(input.get("architectures"), pruned.get("architectures"));
+            assertFalse(pruned.has("compression") || pruned.has("quantization_config"), v + ": nothing a loader acts on");
+            assertEquals("2:4", pruned.get("sparsity_config").get("sparsity_structure").asText());
+            assertEquals("dense", pruned.get("sparsity_config").get("format").asText());
+            for (String[] raw : new String[][] {{"nowag-vq", "nowag_vq", "nowag-vq"}, {"armor", "nowag_armor", "armor"}}) {
+                JsonNode c = json(v.resolve(raw[0] + "/config.json"));
+                // No transformers model type starts with "nowag": AutoConfig finds no class and raises.
+                assertEquals(raw[1], c.get("model_type").asText(), v + "/" + raw[0]);
+                assertTrue(c.get("architectures").get(0).asText().startsWith("Nowag"), v + "/" + raw[0]);
+                assertFalse(c.has("auto_map"), "no remote code path around the refusal");
+                assertEquals(raw[2], c.get("quantization_config").get("quant_method").asText());
+                assertTrue(c.get("quantization_config").get("format_version").asInt() >= 1);
+                assertEquals(input.get("model_type"), c.get("nowag_original").get("model_type"));
+            }
+            for (String kind : List.of("magnitude-2of4", "nowag-vq", "armor")) {
+                assertTrue(Files.readString(v.resolve(kind + "/README.md")).startsWith("---\n"), v + "/" + kind + ": card");
+                assertTrue(json(v.resolve(kind + "/nowag_provenance.json")).get("history").size() >= 1);
+            }
+            checked++;
+        }
+        assertTrue(checked >= 1, "a version-1 golden folder is committed");
+    }
+
     private Path text() throws IOException {
         Path t = tmp.resolve("moby-start.txt");
         if (!Files.exists(t)) {
