@@ -20,6 +20,7 @@ import org.nowag.job.plan.MemoryEstimate;
 import org.nowag.job.plan.RowBlock;
 import org.nowag.job.plan.TargetTensor;
 import org.nowag.job.progress.ProgressLine;
+import org.nowag.job.run.CompressionRun;
 
 /** compress --dry-run through bin/nowag in its own JVM: the plan, memory and time, with nothing written and no Spark. */
 class CompressDryRunTest {
@@ -42,7 +43,7 @@ class CompressDryRunTest {
 
         // The same plan, made here from the headers, and the memory formula of its largest task.
         CompressOptions opts = Nowag.nOfM(Fixtures.miniLm().toString(), out.toString(), "magnitude", 2, 4);
-        Compressor.PlannedRun plan = Compressor.plan(opts, new Configuration());
+        CompressionRun.Planned plan = Compressor.plan(opts, new Configuration());
         long modelBytes = plan.model.tensors().stream().mapToLong(TensorInfo::byteSize).sum();
         long targetBytes = plan.plan.targets.stream().mapToLong(t -> t.info.byteSize()).sum();
         long maxTask = 0;

@@ -28,23 +28,26 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nowag.io.fs.FileDigest;
 import org.nowag.job.api.CompressOptions;
-import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.api.CompressionReport;
 import org.nowag.job.api.Compressor;
 import org.nowag.job.commit.OutputManifest;
-import org.nowag.kernels.prune.SparsityPattern;
+import org.nowag.job.commit.ShardRecord;
 
 /**
  * Failures a cluster has: a task that throws, an executor that dies mid-write, duplicate (speculative) attempts, a
- * driver killed mid-job, a store that refuses the write. Each ends with the clean run's bytes or a clear error.
+ * run interrupted and resumed, a driver killed mid-job, a store that refuses the write. Each ends with the clean
+ * run's bytes or a clear error, for every method (they all go through the same run and shard task).
  */
 class FaultToleranceTest {
-    static final String TENSOR = "encoder.layer.2.attention.self.query.weight";
+    static final String TENSOR = MethodCase.TENSOR;
     /**
-     * For the killed driver: 400 KiB row blocks, so MiniLM's 36 weights become 120 parts and a run can be stopped
-     * part-way. N:M is row-separable, so the bytes equal the clean run's whole-matrix blocks.
+     * For the killed driver: 400 KiB row blocks, so MiniLM's 36 weights become 120 blocks (in 8 shard tasks), and
+     * each task sleeps 3 s first, so a run can be stopped part-way. N:M is row-separable, so the tensors equal the
+     * clean run's.
      */
     static final long BLOCK_BYTES = 400 << 10;
 
@@ -52,11 +55,12 @@ class FaultToleranceTest {
     @TempDir Path tmp;
     static Path model;
     static Configuration conf;
-    static Map<String, byte[]> clean;
+    /** The clean run's files, per method case, made when a test first needs them. */
+    static final Map<MethodCase, Map<String, byte[]>> clean = new java.util.EnumMap<>(MethodCase.class);
     static final AtomicInteger failedTasks = new AtomicInteger();
 
     @BeforeAll
-    static void cleanRun() throws IOException {
+    static void setUp() throws IOException {
         model = Fixtures.miniLm();
         conf = Fixtures.spark().hadoopConfiguration();
         Fixtures.spark().sc().addSparkListener(new SparkListener() {
@@ -65,9 +69,6 @@ class FaultToleranceTest {
                 if (!(reason instanceof org.apache.spark.Success$)) failedTasks.incrementAndGet();
             }
         });
-        Path out = shared.resolve("clean");
-        compress(out.toUri().toString());
-        clean = Stores.files(new org.apache.hadoop.fs.Path(out.toUri()), conf);
     }
 
     @BeforeEach
@@ -86,69 +87,104 @@ class FaultToleranceTest {
         return failedTasks.get() > 0;
     }
 
-    static CompressOptions options(String out) {
-        return new CompressOptions().model(model.toUri().toString()).out(out).method(CompressionMethod.MAGNITUDE)
-                .pattern(SparsityPattern.nOfM(2, 4));
+    static CompressionReport compress(MethodCase c, String out) throws IOException {
+        return new Compressor(Fixtures.spark(), System.err::println).run(c.options(model.toUri().toString(), out));
     }
 
-    static CompressionReport compress(String out) throws IOException {
-        return new Compressor(Fixtures.spark(), System.err::println).run(options(out));
+    static synchronized Map<String, byte[]> clean(MethodCase c) throws IOException {
+        if (!clean.containsKey(c)) {
+            Path out = shared.resolve("clean-" + c);
+            compress(c, out.toUri().toString());
+            clean.put(c, Stores.files(new org.apache.hadoop.fs.Path(out.toUri()), conf));
+        }
+        return clean.get(c);
     }
 
     /** Same files as the clean run, byte for byte, and a manifest that matches them. */
-    static void assertSameAsClean(String out) throws IOException {
+    static void assertSameAsClean(MethodCase c, String out) throws IOException {
+        Map<String, byte[]> want = clean(c);
         org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(out);
         Map<String, byte[]> got = Stores.files(dir, conf);
-        assertEquals(new TreeSet<>(clean.keySet()), new TreeSet<>(got.keySet()));
-        for (String name : clean.keySet()) {
-            // _SUCCESS holds the run's fingerprint, which includes the block size (the killed run's is smaller).
-            if (name.equals("report.json") || name.equals("report.html") || name.equals(OutputManifest.FILE) || name.equals("_SUCCESS")) continue;
-            assertArrayEquals(clean.get(name), got.get(name), name + " differs from the clean run");
+        assertEquals(new TreeSet<>(want.keySet()), new TreeSet<>(got.keySet()), c + ": the clean run's files");
+        for (String name : want.keySet()) {
+            if (name.equals("report.json") || name.equals("report.html") || name.equals(OutputManifest.FILE)) continue;
+            assertArrayEquals(want.get(name), got.get(name), c + ": " + name + " differs from the clean run");
         }
-        assertEquals(List.of(), OutputManifest.verify(dir.getFileSystem(conf), dir), "manifest matches the files");
+        assertEquals(List.of(), OutputManifest.verify(dir.getFileSystem(conf), dir), c + ": manifest matches the files");
     }
 
-    @Test
-    void aTaskThatThrowsOnItsFirstAttemptIsRetriedAndTheOutputIsTheCleanRunsBytes() throws Exception {
+    @ParameterizedTest
+    @EnumSource(MethodCase.class)
+    void aTaskThatThrowsOnItsFirstAttemptIsRetriedAndTheOutputIsTheCleanRunsBytes(MethodCase c) throws Exception {
+        clean(c);
         System.setProperty("nowag.fault.throwOnce", TENSOR);
         String out = tmp.resolve("retried").toUri().toString();
-        compress(out);
+        compress(c, out);
         assertTrue(sawFailedTask(), "the injected failure happened");
-        assertSameAsClean(out);
+        assertSameAsClean(c, out);
     }
 
-    @Test
-    void anExecutorThatDiesMidWriteOnLocalDiskLeavesNoTraceInTheOutput() throws Exception {
+    @ParameterizedTest
+    @EnumSource(MethodCase.class)
+    void anExecutorThatDiesMidWriteOnLocalDiskLeavesNoTraceInTheOutput(MethodCase c) throws Exception {
+        clean(c);
         System.setProperty("nowag.fault.dieMidWrite", TENSOR);
         String out = tmp.resolve("died").toUri().toString();
-        compress(out);
+        compress(c, out);
         assertTrue(sawFailedTask(), "the injected death happened");
-        assertSameAsClean(out);
+        assertSameAsClean(c, out);
     }
 
-    @Test
-    void anExecutorThatDiesMidWriteOnHdfsLeavesNoTraceInTheOutput() throws Exception {
+    @ParameterizedTest
+    @EnumSource(MethodCase.class)
+    void anExecutorThatDiesMidWriteOnHdfsLeavesNoTraceInTheOutput(MethodCase c) throws Exception {
+        clean(c);
         System.setProperty("nowag.fault.dieMidWrite", TENSOR);
-        String out = Stores.hdfs() + "/faults/died";
-        compress(out);
+        String out = Stores.hdfs() + "/faults/died-" + c;
+        compress(c, out);
         assertTrue(sawFailedTask(), "the injected death happened");
-        assertSameAsClean(out);
+        assertSameAsClean(c, out);
     }
 
-    @Test
-    void duplicateConcurrentAttemptsOfEveryTaskGiveTheCleanRunsBytes() throws IOException {
+    @ParameterizedTest
+    @EnumSource(MethodCase.class)
+    void duplicateConcurrentAttemptsOfEveryTaskGiveTheCleanRunsBytes(MethodCase c) throws IOException {
+        clean(c);
         // What speculation does: a second attempt of a task runs while the first still writes. Spark's local mode
         // never launches speculative attempts (spark.speculation is ignored there), so every task is submitted twice.
         System.setProperty("nowag.fault.duplicateTasks", "true");
         String out = tmp.resolve("twice").toUri().toString();
-        compress(out);
-        assertSameAsClean(out);
+        compress(c, out);
+        assertSameAsClean(c, out);
+    }
+
+    @ParameterizedTest
+    @EnumSource(MethodCase.class)
+    void anInterruptedRunIsResumedWritingOnlyTheShardsItHadNotCommitted(MethodCase c) throws IOException {
+        clean(c);
+        Path out = tmp.resolve("interrupted");
+        CompressOptions opts = c.options(model.toUri().toString(), out.toUri().toString());
+        assertThrows(IllegalStateException.class,
+                () -> new Compressor(Fixtures.spark(), System.err::println).run(opts.failAfterParts(true)));
+        // As if the driver had died before the last shard's task finished: its record is gone, its file too.
+        Path records = out.resolve("_staging").resolve("shards");
+        Path last;
+        try (var files = Files.list(records)) {
+            last = files.filter(f -> f.toString().endsWith(".json")).sorted().reduce((x, y) -> y).orElseThrow();
+        }
+        ShardRecord lost = ShardRecord.fromJson(Files.readString(last));
+        Files.delete(last);
+        Files.delete(out.resolve(lost.shard));
+        CompressionReport resumed = new Compressor(Fixtures.spark(), System.err::println).run(opts.failAfterParts(false));
+        assertEquals(1, resumed.shardsWritten, c + ": only the lost shard is written");
+        assertEquals(lost.blocksComputed, resumed.kernelTasksRun, c + ": only its blocks are computed");
+        assertSameAsClean(c, out.toUri().toString());
     }
 
     @Test
     void aDriverKilledMidJobIsResumedDoingOnlyTheMissingWorkAndItsUiHidesTheS3Secret() throws Exception {
         Path out = tmp.resolve("killed");
-        Path parts = out.resolve("_staging").resolve("parts");
+        Path records = out.resolve("_staging").resolve("shards");
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -160,7 +196,7 @@ class FaultToleranceTest {
         // must redact it, and the child's output must not show it.
         cmd.addAll(List.of("-Dspark.ui.enabled=true", "-Dspark.ui.port=" + uiPort,
                 "-Dspark.hadoop.fs.s3a.access.key=" + Stores.ACCESS_KEY, "-Dspark.hadoop.fs.s3a.secret.key=" + Stores.SECRET_KEY));
-        cmd.addAll(List.of("-Xmx2g", "-Dnowag.fault.taskDelayMs=500", "-cp", System.getProperty("java.class.path"),
+        cmd.addAll(List.of("-Xmx2g", "-Dnowag.fault.taskDelayMs=3000", "-cp", System.getProperty("java.class.path"),
                 "org.nowag.job.cli.NowagCli", "compress", "--model", model.toString(), "--out", out.toString(),
                 "--method", "magnitude", "--pattern", "2:4", "--block-mb", Double.toString(BLOCK_BYTES / 1048576.0),
                 "--master", "local[2]"));
@@ -169,7 +205,7 @@ class FaultToleranceTest {
         try {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
             String environment = null;
-            while (countParts(parts) < 10 || environment == null) {
+            while (countRecords(records) < 2 || environment == null) {
                 if (environment == null) {
                     try {
                         environment = uiEnvironment(uiPort);
@@ -178,7 +214,7 @@ class FaultToleranceTest {
                     }
                 }
                 assertTrue(child.isAlive(), "the child run ended before it could be killed:\n" + Files.readString(log));
-                assertTrue(System.nanoTime() < deadline, "no parts after 4 minutes:\n" + Files.readString(log));
+                assertTrue(System.nanoTime() < deadline, "no shards after 4 minutes:\n" + Files.readString(log));
                 Thread.sleep(100);
             }
         } finally {
@@ -187,15 +223,23 @@ class FaultToleranceTest {
         }
         String childOutput = Files.readString(log);
         assertFalse(childOutput.contains(Stores.SECRET_KEY), "the S3 secret in the child's output");
-        int committed = countParts(parts);
+        int committed = countRecords(records);
         assertFalse(Files.exists(out.resolve("_SUCCESS")));
-        assertTrue(committed >= 10 && committed < 120, "killed part-way: " + committed + " of 120 parts");
+        CompressOptions opts = MethodCase.MAGNITUDE.options(model.toUri().toString(), out.toUri().toString())
+                .blockBytes(BLOCK_BYTES);
+        int shards = Compressor.plan(opts, conf).plan.outputLayout.shardCount();
+        assertTrue(committed >= 2 && committed < shards, "killed part-way: " + committed + " of " + shards + " shards");
 
-        CompressionReport resumed = new Compressor(Fixtures.spark(), System.err::println)
-                .run(options(out.toUri().toString()).blockBytes(BLOCK_BYTES));
-        assertEquals(120 - committed, resumed.kernelTasksRun, "only the missing parts are computed");
-        assertEquals(committed, resumed.partsReused);
-        assertSameAsClean(out.toUri().toString());
+        CompressionReport resumed = new Compressor(Fixtures.spark(), System.err::println).run(opts);
+        assertEquals(shards - committed, resumed.shardsWritten, "only the missing shards are written");
+        assertEquals(committed, resumed.shardsReused);
+        assertEquals(120, resumed.kernelTasksRun + resumed.partsReused, "every block counted once");
+        clean(MethodCase.MAGNITUDE);
+        Map<String, byte[]> want = Fixtures.rawTensors(shared.resolve("clean-" + MethodCase.MAGNITUDE));
+        Map<String, byte[]> got = Fixtures.rawTensors(out);
+        assertEquals(want.keySet(), got.keySet());
+        for (String name : want.keySet()) assertArrayEquals(want.get(name), got.get(name), name);
+        assertEquals(List.of(), OutputManifest.verify(FileSystem.getLocal(conf), new org.apache.hadoop.fs.Path(out.toUri())));
     }
 
     /** The Spark UI's environment page, as its REST API serves it. */
@@ -219,10 +263,10 @@ class FaultToleranceTest {
         }
     }
 
-    static int countParts(Path parts) throws IOException {
-        if (!Files.exists(parts)) return 0;
-        try (var files = Files.walk(parts)) {
-            return (int) files.filter(f -> f.getFileName().toString().endsWith(".safetensors")).count();
+    static int countRecords(Path records) throws IOException {
+        if (!Files.exists(records)) return 0;
+        try (var files = Files.list(records)) {
+            return (int) files.filter(f -> f.getFileName().toString().endsWith(".safetensors.json")).count();
         }
     }
 
@@ -235,7 +279,7 @@ class FaultToleranceTest {
         List<FileDigest> before = inputDigests();
         String out = Stores.hdfs() + "/quota/out";
 
-        IOException e = assertThrows(IOException.class, () -> compress(out));
+        IOException e = assertThrows(IOException.class, () -> compress(MethodCase.MAGNITUDE, out));
         String message = Stores.describe(e);
         assertTrue(message.toLowerCase().contains("quota"), message);
         assertTrue(message.contains("/quota"), "names where: " + message);

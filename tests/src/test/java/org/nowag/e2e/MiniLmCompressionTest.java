@@ -23,6 +23,7 @@ import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.api.CompressionReport;
 import org.nowag.job.api.Compressor;
 import org.nowag.job.api.TensorReport;
+import org.nowag.job.commit.ShardRecord;
 import org.nowag.kernels.norm.NoWagNormalizer;
 import org.nowag.kernels.prune.PruneMethod;
 import org.nowag.kernels.prune.Pruner;
@@ -145,27 +146,38 @@ class MiniLmCompressionTest {
     }
 
     @Test
-    void rowBlocksGiveTheSameOutputAsWholeMatricesAndAResumeRunsOnlyMissingParts() throws IOException {
+    void rowBlocksGiveTheSameOutputAsWholeMatricesAndAResumeRunsOnlyMissingShards() throws IOException {
         SparsityPattern p = SparsityPattern.nOfM(2, 4);
         Path whole = tmp.resolve("whole");
         compress(options(whole, CompressionMethod.NOWAG_P, p));
 
         Path blocked = tmp.resolve("blocked");
-        // 400 KiB blocks: every MiniLM weight splits into 2 to 6 row blocks (120 in all).
+        // 400 KiB blocks: every MiniLM weight splits into 2 to 6 row blocks (120 in all), one shard task each.
         CompressOptions small = options(blocked, CompressionMethod.NOWAG_P, p).blockBytes(400 << 10);
         IllegalStateException crash = assertThrows(IllegalStateException.class,
                 () -> compress(options(blocked, CompressionMethod.NOWAG_P, p).blockBytes(400 << 10).failAfterParts(true)));
         assertTrue(crash.getMessage().contains("fault injection"));
-        Path partsDir = blocked.resolve("_staging").resolve("parts");
-        Path onePart;
-        try (var files = Files.walk(partsDir)) {
-            onePart = files.filter(f -> f.toString().endsWith(".safetensors")).sorted().findFirst().orElseThrow();
+        // As if the driver had died before one shard's task finished: its record is gone.
+        Path records = blocked.resolve("_staging").resolve("shards");
+        ShardRecord lost = null;
+        Path lostRecord = null;
+        try (var files = Files.list(records)) {
+            for (Path f : (Iterable<Path>) files.filter(x -> x.toString().endsWith(".json")).sorted()::iterator) {
+                ShardRecord r = ShardRecord.fromJson(Files.readString(f));
+                if (r.blocksComputed > 0) {
+                    lost = r;
+                    lostRecord = f;
+                    break;
+                }
+            }
         }
-        Files.delete(onePart);
+        assertTrue(lost != null, "a committed shard with a compressed tensor");
+        Files.delete(lostRecord);
 
         CompressionReport resumed = compress(small);
-        assertEquals(1, resumed.kernelTasksRun, "only the missing part is recomputed");
-        assertTrue(resumed.partsReused > LINEAR_WEIGHTS, "row blocks: more parts than tensors");
+        assertEquals(1, resumed.shardsWritten, "only the shard without a record is written again");
+        assertEquals(lost.blocksComputed, resumed.kernelTasksRun, "only that shard's blocks are recomputed");
+        assertEquals(120, resumed.kernelTasksRun + resumed.partsReused, "every block counted once");
         Map<String, byte[]> a = Fixtures.rawTensors(whole);
         Map<String, byte[]> b = Fixtures.rawTensors(blocked);
         for (String name : a.keySet()) assertArrayEquals(a.get(name), b.get(name), name);

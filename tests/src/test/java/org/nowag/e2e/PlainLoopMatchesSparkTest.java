@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nowag.job.api.CompressOptions;
 import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.api.Compressor;
-import org.nowag.job.bench.HeapWatch;
-import org.nowag.job.bench.PlainLoop;
+import org.nowag.tools.measure.HeapWatch;
+import org.nowag.tools.measure.PlainLoop;
 import org.nowag.job.plan.TargetTensor;
 
 /**
@@ -40,7 +40,7 @@ class PlainLoopMatchesSparkTest {
         Path plainOut = tmp.resolve("plain");
         PlainLoop.Result r;
         try (HeapWatch heap = HeapWatch.start()) {
-            r = PlainLoop.run(targets, opts, new org.apache.hadoop.fs.Path(plainOut.toUri()), conf, 2);
+            r = PlainLoop.run(targets, new org.apache.hadoop.fs.Path(plainOut.toUri()), conf, 2);
             heap.close();
             assertTrue(heap.peakBytes() > 0 && heap.liveAfterGcBytes() > 0, "heap figures recorded");
         }

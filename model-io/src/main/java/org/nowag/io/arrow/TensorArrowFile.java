@@ -76,35 +76,65 @@ public final class TensorArrowFile {
     /** Writes the tensors in list order to out (which is not closed). */
     public static void write(OutputStream out, List<TensorSpec> tensors, Map<String, String> metadata, TensorBytes source)
             throws IOException {
-        for (TensorSpec t : tensors) {
-            if (t.byteSize() > MAX_TENSOR_BYTES) {
-                throw new IOException("tensor " + t.name() + " has " + t.byteSize() + " bytes; an Arrow part holds at most "
-                        + MAX_TENSOR_BYTES);
-            }
+        for (TensorSpec t : tensors) checkSize(t);
+        try (Writer writer = new Writer(out, metadata)) {
+            for (TensorSpec t : tensors) writer.add(t, source.read(t));
+            writer.finish();
         }
-        try (BufferAllocator allocator = new RootAllocator();
-             VectorSchemaRoot root = VectorSchemaRoot.create(schema(metadata), allocator);
-             ArrowFileWriter writer = new ArrowFileWriter(root, null, Channels.newChannel(new Unclosed(out)),
-                     root.getSchema().getCustomMetadata())) {
+    }
+
+    private static void checkSize(TensorSpec t) throws IOException {
+        if (t.byteSize() > MAX_TENSOR_BYTES) {
+            throw new IOException("tensor " + t.name() + " has " + t.byteSize() + " bytes; an Arrow part holds at most "
+                    + MAX_TENSOR_BYTES);
+        }
+    }
+
+    /**
+     * Writes tensors one at a time as they come (a shard writer hands each part tensor here while it streams the
+     * same bytes into the shard); close() ends the file but not the stream.
+     */
+    public static final class Writer implements AutoCloseable {
+        private final BufferAllocator allocator;
+        private final VectorSchemaRoot root;
+        private final ArrowFileWriter writer;
+
+        public Writer(OutputStream out, Map<String, String> metadata) throws IOException {
+            allocator = new RootAllocator();
+            root = VectorSchemaRoot.create(schema(metadata), allocator);
+            writer = new ArrowFileWriter(root, null, Channels.newChannel(new Unclosed(out)),
+                    root.getSchema().getCustomMetadata());
             writer.start();
-            for (TensorSpec t : tensors) {
-                byte[] bytes = source.read(t);
-                if (bytes.length != t.byteSize()) {
-                    throw new IOException("tensor " + t.name() + ": expected " + t.byteSize() + " bytes, got " + bytes.length);
-                }
-                root.allocateNew();
-                ((VarCharVector) root.getVector("name")).setSafe(0, t.name().getBytes(StandardCharsets.UTF_8));
-                ((VarCharVector) root.getVector("dtype")).setSafe(0, t.dtype().name().getBytes(StandardCharsets.UTF_8));
-                UnionListWriter shape = ((ListVector) root.getVector("shape")).getWriter();
-                shape.setPosition(0);
-                shape.startList();
-                for (long d : t.shape()) shape.bigInt().writeBigInt(d);
-                shape.endList();
-                ((LargeVarBinaryVector) root.getVector("data")).setSafe(0, bytes);
-                root.setRowCount(1);
-                writer.writeBatch();
+        }
+
+        public void add(TensorSpec t, byte[] bytes) throws IOException {
+            checkSize(t);
+            if (bytes.length != t.byteSize()) {
+                throw new IOException("tensor " + t.name() + ": expected " + t.byteSize() + " bytes, got " + bytes.length);
             }
-            writer.end();
+            root.allocateNew();
+            ((VarCharVector) root.getVector("name")).setSafe(0, t.name().getBytes(StandardCharsets.UTF_8));
+            ((VarCharVector) root.getVector("dtype")).setSafe(0, t.dtype().name().getBytes(StandardCharsets.UTF_8));
+            UnionListWriter shape = ((ListVector) root.getVector("shape")).getWriter();
+            shape.setPosition(0);
+            shape.startList();
+            for (long d : t.shape()) shape.bigInt().writeBigInt(d);
+            shape.endList();
+            ((LargeVarBinaryVector) root.getVector("data")).setSafe(0, bytes);
+            root.setRowCount(1);
+            writer.writeBatch();
+        }
+
+        /** Ends the file (footer); the stream stays open. */
+        public void finish() throws IOException { writer.end(); }
+
+        @Override public void close() throws IOException {
+            try {
+                writer.close();
+            } finally {
+                root.close();
+                allocator.close();
+            }
         }
     }
 

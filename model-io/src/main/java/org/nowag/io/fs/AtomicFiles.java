@@ -96,6 +96,62 @@ public final class AtomicFiles {
         return true;
     }
 
+    /**
+     * Creates path holding content if, and only if, no file or object of that name exists, as one atomic step: of
+     * several callers racing for the same name exactly one gets true. The store decides how: the local file system
+     * by the operating system's exclusive create (O_EXCL), HDFS by the NameNode's create without overwrite, S3 by a
+     * conditional PUT (If-None-Match: *, S3A's {@code fs.option.create.conditional.overwrite}), which S3 and
+     * S3-compatible stores answer atomically. Returns false when the name was taken.
+     */
+    public static boolean createExclusive(FileSystem fs, Path path, byte[] content) throws IOException {
+        Path qualified = fs.makeQualified(path);
+        if ("file".equals(qualified.toUri().getScheme())) {
+            java.nio.file.Path local = java.nio.file.Paths.get(qualified.toUri());
+            java.nio.file.Files.createDirectories(local.getParent());
+            try {
+                java.nio.file.Files.write(local, content, java.nio.file.StandardOpenOption.CREATE_NEW,
+                        java.nio.file.StandardOpenOption.WRITE);
+                return true;
+            } catch (java.nio.file.FileAlreadyExistsException taken) {
+                return false;
+            }
+        }
+        try {
+            FSDataOutputStream out;
+            if (writesDirectly(fs, qualified)) {
+                org.apache.hadoop.fs.FSDataOutputStreamBuilder<?, ?> b = fs.createFile(qualified);
+                b.overwrite(false);
+                b.must(org.apache.hadoop.fs.Options.CreateFileOptionKeys.FS_OPTION_CREATE_CONDITIONAL_OVERWRITE, true);
+                out = b.build();
+            } else {
+                out = fs.create(qualified, false);
+            }
+            try (FSDataOutputStream o = out) {
+                o.write(content);
+            }
+            return true;
+        } catch (IOException e) {
+            if (taken(e)) return false;
+            throw e;
+        }
+    }
+
+    /**
+     * Whether a failed exclusive create means the name was taken: the file exists, or HDFS has it under
+     * construction by another writer (AlreadyBeingCreatedException, also for another thread of this JVM's client),
+     * or S3 refused the conditional PUT (HTTP 412 Precondition Failed, reported at close()).
+     */
+    private static boolean taken(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String name = t instanceof org.apache.hadoop.ipc.RemoteException r ? r.getClassName() : t.getClass().getName();
+            if (name.endsWith("FileAlreadyExistsException") || name.endsWith("AlreadyBeingCreatedException")) return true;
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("412") || m.contains("PreconditionFailed") || m.contains("Precondition Failed")) return true;
+            if (t.getCause() == t) break;
+        }
+        return false;
+    }
+
     /** Deletes the temp file; a failure to delete is attached to the original failure rather than hiding it. */
     private static void deleteTemp(FileSystem fs, Path temp, Throwable original) throws IOException {
         try {

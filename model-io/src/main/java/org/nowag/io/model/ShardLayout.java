@@ -58,6 +58,24 @@ public final class ShardLayout implements Serializable {
         return new ShardLayout(shards);
     }
 
+    /**
+     * A layout whose shards are the given groups, in order (a compress run cuts its output into shards by the
+     * tasks that write them). Every group must hold at least one tensor, unless it is the only one.
+     */
+    public static ShardLayout ofGroups(List<? extends List<TensorSpec>> groups) {
+        Set<String> names = new HashSet<>();
+        ArrayList<ArrayList<TensorSpec>> shards = new ArrayList<>();
+        for (List<TensorSpec> g : groups) {
+            if (g.isEmpty() && groups.size() > 1) throw new IllegalArgumentException("an empty shard among " + groups.size());
+            for (TensorSpec t : g) {
+                if (!names.add(t.name())) throw new IllegalArgumentException("duplicate tensor name '" + t.name() + "'");
+            }
+            shards.add(new ArrayList<>(g));
+        }
+        if (shards.isEmpty()) shards.add(new ArrayList<>());
+        return new ShardLayout(shards);
+    }
+
     public int shardCount() { return shards.size(); }
 
     public String shardName(int shard) {

@@ -91,4 +91,35 @@ class AtomicFilesTest {
         assertTrue(AtomicFiles.write(fs, nested, out -> out.write('x')));
         assertEquals("x", new String(Files.readAllBytes(dir.resolve("a/b/c.json")), StandardCharsets.UTF_8));
     }
+
+    @Test
+    void ofThreadsRacingToCreateOneNameExactlyOneWinsAndItsContentStays() throws Exception {
+        Path claim = new Path(dir.toUri().toString(), "claims/claim-000001");
+        int racers = 8;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(racers);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(racers);
+        try {
+            List<java.util.concurrent.Future<Boolean>> won = new java.util.ArrayList<>();
+            for (int i = 0; i < racers; i++) {
+                byte[] mine = ("racer " + i).getBytes(StandardCharsets.UTF_8);
+                won.add(pool.submit(() -> {
+                    start.await();
+                    return AtomicFiles.createExclusive(fs, claim, mine);
+                }));
+            }
+            int winners = 0;
+            String winner = null;
+            for (int i = 0; i < racers; i++) {
+                if (won.get(i).get()) {
+                    winners++;
+                    winner = "racer " + i;
+                }
+            }
+            assertEquals(1, winners, "exactly one exclusive create succeeds");
+            assertEquals(winner, new String(Files.readAllBytes(dir.resolve("claims/claim-000001")), StandardCharsets.UTF_8));
+        } finally {
+            pool.shutdownNow();
+        }
+        assertFalse(AtomicFiles.createExclusive(fs, claim, new byte[] {1}), "a taken name stays taken");
+    }
 }

@@ -80,4 +80,21 @@ class ShardLayoutTest {
         assertThrows(IllegalArgumentException.class, () -> ShardLayout.plan(List.of(bytes("a", 1), bytes("a", 2)), 10));
         assertThrows(IndexOutOfBoundsException.class, () -> ShardLayout.plan(List.of(bytes("a", 1)), 10).shardName(1));
     }
+
+    @Test
+    void explicitGroupsBecomeTheShardsInOrderWithHuggingFaceNamesAndAnIndex() throws IOException {
+        ShardLayout l = ShardLayout.ofGroups(List.of(List.of(bytes("a", 4), bytes("b", 5)), List.of(bytes("c", 7))));
+        assertEquals(2, l.shardCount());
+        assertEquals("model-00001-of-00002.safetensors", l.shardName(0));
+        assertEquals(List.of("a", "b"), names(l.shardTensors(0)));
+        assertEquals(List.of("c"), names(l.shardTensors(1)));
+        JsonNode index = new ObjectMapper().readTree(l.indexJson());
+        assertEquals(16, index.path("metadata").path("total_size").asLong());
+        assertEquals("model-00002-of-00002.safetensors", index.path("weight_map").path("c").asText());
+        assertEquals(ShardLayout.SINGLE_FILE, ShardLayout.ofGroups(List.of(List.of(bytes("a", 1)))).shardName(0));
+        assertThrows(IllegalArgumentException.class,
+                () -> ShardLayout.ofGroups(List.of(List.of(bytes("a", 1)), List.of(bytes("a", 2)))), "duplicate names");
+        assertThrows(IllegalArgumentException.class,
+                () -> ShardLayout.ofGroups(List.of(List.of(bytes("a", 1)), List.of())), "an empty shard among several");
+    }
 }

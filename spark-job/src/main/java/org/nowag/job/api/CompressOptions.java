@@ -37,9 +37,7 @@ public final class CompressOptions implements Serializable {
     public CompressOptions method(CompressionMethod v) { method = v; return this; }
     /** null: the method's default (unstructured 50% over its default group). */
     public SparsityPattern pattern() {
-        if (pattern != null) return pattern;
-        SparsityPattern.Group group = method.pruneMethod() == null ? SparsityPattern.Group.MATRIX : method.pruneMethod().defaultGroup();
-        return SparsityPattern.unstructured(0.5, group);
+        return pattern != null ? pattern : method.plugin().defaultPattern();
     }
     public CompressOptions pattern(SparsityPattern v) { pattern = v; return this; }
     /** Activation statistics (safetensors of per-layer diag(X^T X)); null = data-free. */
@@ -55,7 +53,7 @@ public final class CompressOptions implements Serializable {
     /** Tensors holding NaN or infinite weights: false (default) refuses the run; true copies them unchanged. */
     public boolean skipNonFinite() { return skipNonFinite; }
     public CompressOptions skipNonFinite(boolean v) { skipNonFinite = v; return this; }
-    /** Fault injection for tests: stop with an error once every part is committed, before shards are written. */
+    /** Fault injection for tests: stop with an error once every shard is committed, before anything is published. */
     public boolean failAfterParts() { return failAfterParts; }
     public CompressOptions failAfterParts(boolean v) { failAfterParts = v; return this; }
 
@@ -81,7 +79,7 @@ public final class CompressOptions implements Serializable {
     public CompressOptions armor(ArmorConfig v) { armor = v; return this; }
 
     /** Option values that cannot be right whatever the model is; each message names the option. */
-    void validate() {
+    public void validate() {
         if (model == null || model.isBlank()) throw new BadOptionException("--model is required");
         if (out == null || out.isBlank()) throw new BadOptionException("--out is required");
         if (blockBytes < 1) {

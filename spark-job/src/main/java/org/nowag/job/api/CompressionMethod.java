@@ -3,42 +3,47 @@ package org.nowag.job.api;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.nowag.job.method.MethodPlugin;
+import org.nowag.job.method.armor.ArmorPlugin;
+import org.nowag.job.method.copy.CopyPlugin;
+import org.nowag.job.method.prune.PruningPlugin;
+import org.nowag.job.method.sparsegpt.SparseGptPlugin;
+import org.nowag.job.method.vq.VqPlugin;
 import org.nowag.kernels.prune.PruneMethod;
 
-/** The methods `compress` offers, by their CLI names. COPY runs the whole pipeline without a kernel: the I/O floor. */
+/**
+ * The registry of compression methods: every method `compress` offers, by its CLI name, with the plug-in that
+ * implements it ({@link MethodPlugin}). Adding a method is one plug-in package and one line here; nothing else in
+ * the run knows the methods by name.
+ */
 public enum CompressionMethod {
-    NOWAG_P("nowag-p", PruneMethod.NOWAG_P),
-    WANDA("wanda", PruneMethod.WANDA),
-    MAGNITUDE("magnitude", PruneMethod.MAGNITUDE),
-    /** Vector quantization (VqCompressor); no pruning pattern. */
-    NOWAG_VQ("nowag-vq", null),
-    /** SparseGPT (kernels.sparsegpt): one whole matrix per task, reads its layer's full X^T X on the executor. */
-    SPARSEGPT("sparsegpt", null),
-    /** ARMOR 2:4 with block-diagonal wrappers (ArmorCompressor); the pattern is always 2:4. */
-    ARMOR("armor", null),
-    COPY("copy", null);
+    NOWAG_P(new PruningPlugin("nowag-p", PruneMethod.NOWAG_P)),
+    WANDA(new PruningPlugin("wanda", PruneMethod.WANDA)),
+    MAGNITUDE(new PruningPlugin("magnitude", PruneMethod.MAGNITUDE)),
+    NOWAG_VQ(new VqPlugin()),
+    SPARSEGPT(new SparseGptPlugin()),
+    ARMOR(new ArmorPlugin()),
+    /** The whole run without a kernel: the I/O floor of the pipeline. */
+    COPY(new CopyPlugin());
 
-    private final String cliName;
-    private final PruneMethod pruneMethod;
+    private final MethodPlugin plugin;
 
-    CompressionMethod(String cliName, PruneMethod pruneMethod) {
-        this.cliName = cliName;
-        this.pruneMethod = pruneMethod;
+    CompressionMethod(MethodPlugin plugin) {
+        this.plugin = plugin;
     }
 
-    public String cliName() { return cliName; }
+    public MethodPlugin plugin() { return plugin; }
 
-    /** null for COPY, NOWAG_VQ and SPARSEGPT. */
-    public PruneMethod pruneMethod() { return pruneMethod; }
+    public String cliName() { return plugin.name(); }
 
     public static CompressionMethod parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         for (CompressionMethod m : values()) {
-            if (m.cliName.equals(t)) return m;
+            if (m.cliName().equals(t)) return m;
         }
         throw new BadOptionException("unknown method '" + text + "'; choose one of "
                 + Arrays.stream(values()).map(CompressionMethod::cliName).collect(Collectors.joining(", ")));
     }
 
-    @Override public String toString() { return cliName; }
+    @Override public String toString() { return cliName(); }
 }

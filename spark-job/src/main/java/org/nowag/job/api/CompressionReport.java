@@ -22,9 +22,13 @@ public final class CompressionReport {
     public String sparkMaster;
     public int tensorsCompressed;
     public int tensorsCopied;
+    /** Row blocks (or whole matrices) this run computed. */
     public int kernelTasksRun;
+    /** Row blocks (or whole matrices) found committed by an earlier, interrupted run with the same arguments. */
     public int partsReused;
+    /** Output shards this run wrote (each by one task), and shards an earlier run had committed. */
     public int shardsWritten;
+    public int shardsReused;
     /** Arrow IPC files of compressed parts written by this run (VQ and ARMOR outputs; see ArrowParts). */
     public int arrowPartFilesWritten;
     public double wallSeconds;

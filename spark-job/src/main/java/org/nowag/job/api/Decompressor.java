@@ -34,6 +34,7 @@ import org.nowag.job.commit.ModelFolder;
 import org.nowag.job.commit.OutputLayout;
 import org.nowag.job.exec.DecompressShardTask;
 import org.nowag.job.report.Invocation;
+import org.nowag.job.run.CompressionRun;
 import org.nowag.job.spark.HadoopConfBytes;
 
 /**
@@ -89,7 +90,7 @@ public final class Decompressor {
         Path outPath = new Path(outUri);
         FileSystem outFs = outPath.getFileSystem(conf);
         outPath = outFs.makeQualified(outPath);
-        Compressor.checkNotInside(in.root(), outPath);
+        CompressionRun.checkNotInside(in.root(), outPath);
         OutputLayout out = new OutputLayout(outFs, outPath);
         String fingerprint = fingerprint(in, maxShardBytes);
         switch (out.state(fingerprint)) {

@@ -27,7 +27,7 @@ public final class Nowag {
     /** Options for unstructured pruning at {@code sparsity} over the method's default group. */
     public static CompressOptions unstructured(String model, String out, String method, double sparsity) {
         CompressionMethod m = CompressionMethod.parse(method);
-        SparsityPattern.Group group = m.pruneMethod() == null ? SparsityPattern.Group.MATRIX : m.pruneMethod().defaultGroup();
+        SparsityPattern.Group group = m.plugin().defaultPattern().group();
         return new CompressOptions().model(model).out(out).method(m).pattern(SparsityPattern.unstructured(sparsity, group));
     }
 

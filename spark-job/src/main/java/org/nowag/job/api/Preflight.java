@@ -26,7 +26,7 @@ import org.nowag.job.calib.CalibrateOptions;
 import org.nowag.job.calib.ModelWeights;
 import org.nowag.job.calib.StatisticsFileWriter;
 import org.nowag.job.eval.EvalOptions;
-import org.nowag.job.plan.TargetTensor;
+import org.nowag.job.run.CompressionRun;
 
 /**
  * What every command checks before it writes a byte or starts Spark: its options, the input model (every header,
@@ -44,24 +44,16 @@ public final class Preflight {
      * compress (and the API's Nowag.compress): everything the plan needs, config.json, side files, the output.
      * Returns the plan it checked (the run makes its own, from the same headers).
      */
-    public static Compressor.PlannedRun compress(CompressOptions opts, Configuration conf) throws IOException {
+    public static CompressionRun.Planned compress(CompressOptions opts, Configuration conf) throws IOException {
         opts.validate();
         Path out = OutputTarget.directory("--out", opts.out(), conf);
         if (opts.calibration() != null) safetensorsFile("--calibration", opts.calibration(), conf);
-        // The planner opens the model (every shard header, config.json, the index) and the statistics, and checks
-        // the method's constraints (N:M divisibility, statistics that cover every weight, SparseGPT's X^T X file).
-        Compressor.PlannedRun planned = Compressor.plan(opts, conf);
-        if (opts.method() == CompressionMethod.ARMOR) {
-            for (TargetTensor t : planned.plan.targets) {
-                try {
-                    opts.armor().checkShape("tensor " + t.name() + " in " + t.shardPath, t.info.rows(), t.info.cols());
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(e.getMessage() + "; or leave the tensor out with --include");
-                }
-            }
-        }
+        // The planner opens the model (every shard header, config.json, the index) and the statistics, and each
+        // method's plug-in checks its tensors (N:M divisibility, statistics that cover every weight, SparseGPT's
+        // X^T X file, ARMOR's block size).
+        CompressionRun.Planned planned = Compressor.plan(opts, conf);
         model(planned.model, opts.noConfig() ? null : "compress");
-        Compressor.checkNotInside(planned.model.root(), out);
+        CompressionRun.checkNotInside(planned.model.root(), out);
         return planned;
     }
 
@@ -141,7 +133,7 @@ public final class Preflight {
                 armorParts(in, t);
             }
         }
-        Compressor.checkNotInside(in.root(), out);
+        CompressionRun.checkNotInside(in.root(), out);
     }
 
     /**

@@ -25,6 +25,11 @@ public final class TensorReport {
     public int blocksReused;
     /** Storage the NoWag reference counts for unstructured pruning: 16 bits per row + 32 bits per kept weight. */
     public double referenceBitsPerWeight;
+    /**
+     * Stored bits per weight of a method that stores something other than a dense weight (NoWag-VQ, ARMOR), with
+     * every term; null for the pruning methods (their output is the dense weight).
+     */
+    public Double bitsPerWeight;
     /** For 2:4: 16-bit kept value + 2-bit position per kept weight. */
     public Double compact24BitsPerWeight;
     /**

@@ -105,7 +105,7 @@ final class CompressCommand implements Callable<Integer> {
         CompressOptions opts = options();
         if (dryRun) {
             int iterations = opts.method() == CompressionMethod.NOWAG_VQ ? vqIters : armorIters;
-            return CompressDryRun.print(opts, master, iterations, armorBlock, System.out);
+            return CompressDryRun.print(opts, master, iterations, System.out);
         }
         SparkMaster.check(master);
         // Everything cheap before Spark starts and before any byte is written: a refusal leaves nothing behind.

@@ -11,10 +11,9 @@ import org.nowag.io.safetensors.TensorInfo;
 import org.nowag.job.api.CompressOptions;
 import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.api.Compressor;
-import org.nowag.job.plan.MemoryEstimate;
-import org.nowag.job.plan.RowBlock;
 import org.nowag.job.plan.TargetTensor;
 import org.nowag.job.progress.ProgressLine;
+import org.nowag.job.run.CompressionRun;
 
 /**
  * {@code compress --dry-run}: the plan, the largest task's memory and a rough time, from the model's headers only.
@@ -27,11 +26,11 @@ final class CompressDryRun {
      * @param master the --master given, or null (then spark.master from spark-submit / -D, else local[*])
      * @param iterations VQ or ARMOR iterations for the time estimate (ignored by the other methods)
      */
-    static int print(CompressOptions opts, String master, int iterations, int armorBlock, PrintStream out) throws IOException {
+    static int print(CompressOptions opts, String master, int iterations, PrintStream out) throws IOException {
         SparkConf spark = new SparkConf(true);  // a settings object: reads spark.* system properties, starts nothing
         Configuration conf = new Configuration();
         for (scala.Tuple2<String, String> kv : spark.getAllWithPrefix("spark.hadoop.")) conf.set(kv._1(), kv._2());
-        Compressor.PlannedRun run = Compressor.plan(opts, conf);
+        CompressionRun.Planned run = Compressor.plan(opts, conf);
         CompressionMethod m = opts.method();
 
         long modelBytes = 0;
@@ -41,10 +40,8 @@ final class CompressDryRun {
         long maxOffHeap = 0;
         for (TargetTensor t : run.plan.targets) {
             targetBytes += t.info.byteSize();
-            for (RowBlock b : t.blocks) {
-                maxTask = Math.max(maxTask, TaskMemory.bytes(m, t, b, armorBlock));
-                if (m == CompressionMethod.SPARSEGPT) maxOffHeap = Math.max(maxOffHeap, MemoryEstimate.sparseGptOffHeapBytes(t.info));
-            }
+            maxTask = Math.max(maxTask, t.method.taskBytes(t));
+            maxOffHeap = Math.max(maxOffHeap, t.method.taskOffHeapBytes(t));
         }
         String masterName = master != null ? master : spark.get("spark.master", "local[*]");
         int slots = TimeEstimate.slots(masterName, Runtime.getRuntime().availableProcessors(),
@@ -58,7 +55,7 @@ final class CompressDryRun {
                 run.plan.outputLayout.shardCount());
         out.printf(Locale.ROOT, "output   %s (%s)%n", opts.out(), outputState(opts.out(), conf));
         out.printf(Locale.ROOT, "memory   largest task: %.1f MiB of executor heap (%s; docs/memory.md)%n",
-                maxTask / 1048576.0, TaskMemory.what(m));
+                maxTask / 1048576.0, m.plugin().taskBytesCounts());
         if (maxOffHeap > 0) out.printf(Locale.ROOT, "         plus up to %.1f MiB off the heap (ND4J's chunked GEMMs)%n", maxOffHeap / 1048576.0);
         if (masterName.startsWith("local") && slots > 0) {
             // On one machine the tasks share this JVM's heap.

@@ -7,9 +7,8 @@ import org.nowag.job.api.CompressOptions;
 import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.api.Compressor;
 import org.nowag.job.api.Preflight;
-import org.nowag.job.plan.MemoryEstimate;
-import org.nowag.job.plan.RowBlock;
 import org.nowag.job.plan.TargetTensor;
+import org.nowag.job.run.CompressionRun;
 import org.nowag.job.spark.SparkContexts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,11 +51,10 @@ final class InspectCommand implements Callable<Integer> {
         OptionValues.positive("--block-mb", blockMb, "MiB of float32 per row block");
         CompressOptions opts = new CompressOptions().model(model).out("unused").method(m).calibration(calibration)
                 .blockBytes((long) (blockMb * 1048576)).noConfig(noConfig);
-        // ARMOR is always 2:4 (compress refuses anything else); the other methods take the pattern options.
-        opts.pattern(m == CompressionMethod.ARMOR && sparsity == null && pattern == null && group == null
-                ? org.nowag.kernels.prune.SparsityPattern.nOfM(2, 4) : PatternOptions.pattern(m, sparsity, pattern, group));
+        opts.pattern(PatternOptions.pattern(m, sparsity, pattern, group));
+        opts.armor(org.nowag.kernels.armor.ArmorConfig.of(armorBlock, org.nowag.kernels.armor.ArmorConfig.DEFAULT_ITERATIONS, true));
         Configuration conf = SparkContexts.hadoopConfiguration();
-        Compressor.PlannedRun run = Compressor.plan(opts, conf);
+        CompressionRun.Planned run = Compressor.plan(opts, conf);
         Preflight.model(run.model, noConfig ? null : "inspect");
         long total = 0;
         System.out.printf("%-60s %-5s %-16s %12s  %s%n", "tensor", "dtype", "shape", "bytes", "compress");
@@ -69,18 +67,14 @@ final class InspectCommand implements Callable<Integer> {
         long maxTask = 0;
         long maxOffHeap = 0;
         for (TargetTensor t : run.plan.targets) {
-            for (RowBlock b : t.blocks) {
-                maxTask = Math.max(maxTask, TaskMemory.bytes(m, t, b, armorBlock));
-                if (m == CompressionMethod.SPARSEGPT) {
-                    maxOffHeap = Math.max(maxOffHeap, MemoryEstimate.sparseGptOffHeapBytes(t.info));
-                }
-            }
+            maxTask = Math.max(maxTask, t.method.taskBytes(t));
+            maxOffHeap = Math.max(maxOffHeap, t.method.taskOffHeapBytes(t));
         }
         System.out.printf("%d tensors, %.3f GB; %d to compress with %s %s in %d tasks; %d output shard(s)%n",
                 run.model.tensors().size(), total / 1e9, run.plan.targets.size(), m, opts.pattern(),
                 run.plan.blockCount(), run.plan.outputLayout.shardCount());
         System.out.printf("largest task: %.1f MiB of executor heap (%s; docs/memory.md)%n",
-                maxTask / 1048576.0, TaskMemory.what(m));
+                maxTask / 1048576.0, m.plugin().taskBytesCounts());
         if (maxOffHeap > 0) {
             System.out.printf("plus up to %.1f MiB off the heap (ND4J's chunked GEMMs)%n", maxOffHeap / 1048576.0);
         }

@@ -3,6 +3,11 @@ package org.nowag.job.cli;
 import java.util.Arrays;
 import org.nowag.job.api.BadOptionException;
 import org.nowag.job.api.Version;
+import org.nowag.tools.measure.BenchArmorCommand;
+import org.nowag.tools.measure.BenchCommand;
+import org.nowag.tools.measure.BenchVqCommand;
+import org.nowag.tools.measure.MemCheckCommand;
+import org.nowag.tools.measure.ScaleProofCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -4,16 +4,16 @@ import java.util.function.Supplier;
 import org.nowag.job.api.BadOptionException;
 
 /** Checks of option values that need no input: each failure names the option and its value (exit 2). */
-final class OptionValues {
+public final class OptionValues {
     private OptionValues() {}
 
     /** A finite, positive number (sizes in MiB or MB). */
-    static double positive(String option, double value, String what) {
+    public static double positive(String option, double value, String what) {
         if (!(value > 0) || Double.isInfinite(value)) throw BadOptionException.of(option, value, "must be a positive number (" + what + ")");
         return value;
     }
 
-    static int atLeast(String option, int value, int min) {
+    public static int atLeast(String option, int value, int min) {
         if (value < min) throw BadOptionException.of(option, value, "must be at least " + min);
         return value;
     }
@@ -22,7 +22,7 @@ final class OptionValues {
      * Runs a conversion whose IllegalArgumentException is a statement about these options (a pattern that does not
      * parse, a VQ configuration that cannot be built); its message gets the options' names in front.
      */
-    static <T> T convert(String options, Supplier<T> conversion) {
+    public static <T> T convert(String options, Supplier<T> conversion) {
         try {
             return conversion.get();
         } catch (BadOptionException e) {

@@ -21,9 +21,10 @@ final class PatternOptions {
             if (group != null) throw new BadOptionException("--group applies to --sparsity, not to an N:M --pattern");
             return OptionValues.convert("--pattern " + pattern, () -> SparsityPattern.parse(pattern));
         }
+        if (sparsity == null && group == null) return method.plugin().defaultPattern();
         SparsityPattern.Group g;
         if (group == null) {
-            g = method.pruneMethod() == null ? SparsityPattern.Group.MATRIX : method.pruneMethod().defaultGroup();
+            g = method.plugin().defaultPattern().group();
         } else {
             try {
                 g = SparsityPattern.Group.valueOf(group.trim().toUpperCase(Locale.ROOT));

@@ -16,25 +16,19 @@ final class TimeEstimate {
     private TimeEstimate() {}
 
     /**
-     * Core-seconds per GB of model bytes: the bench's seconds for the whole 0.967 GB model on 2 cores, times 2 / 0.967.
-     * NoWag-VQ and ARMOR were measured with one iteration (including setup), so they are per iteration.
+     * Core-seconds per GB of model bytes: the bench's seconds for the whole 0.967 GB model on 2 cores (the method's
+     * {@link org.nowag.job.method.MethodPlugin#benchSeconds}), times 2 / 0.967. NoWag-VQ and ARMOR were measured with
+     * one iteration (including setup), so theirs are per iteration.
      */
     static double coreSecondsPerGb(CompressionMethod m) {
-        switch (m) {
-            case COPY: return 10.14 * 2 / 0.967;
-            case NOWAG_P: return 10.82 * 2 / 0.967;
-            case WANDA: return 9.54 * 2 / 0.967;
-            case MAGNITUDE: return 9.19 * 2 / 0.967;
-            case SPARSEGPT: return 96.63 * 2 / 0.967;
-            case NOWAG_VQ: return 248.84 * 2 / 0.967;
-            case ARMOR: return 88.91 * 2 / 0.967;
-            default: throw new IllegalArgumentException("no measured rate for " + m);
-        }
+        double seconds = m.plugin().benchSeconds();
+        if (Double.isNaN(seconds)) throw new IllegalArgumentException("no measured rate for " + m.cliName());
+        return seconds * 2 / 0.967;
     }
 
     /** Whether the estimate is an upper bound: VQ's k-means stops early when no code changes; setup counted per iteration. */
     static boolean perIteration(CompressionMethod m) {
-        return m == CompressionMethod.NOWAG_VQ || m == CompressionMethod.ARMOR;
+        return m.plugin().timePerIteration();
     }
 
     /** Seconds for {@code modelBytes} on {@code slots} parallel tasks ({@code iterations}: VQ/ARMOR, else ignored). */

@@ -1,24 +1,27 @@
 package org.nowag.job.commit;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.nowag.io.fs.AtomicFiles;
 
 /**
- * Where a run writes. Everything in progress lives under OUT/_staging (the run's fingerprint, committed parts,
- * committed shards); OUT/_SUCCESS holds the fingerprint of the run that completed the directory.
+ * Where a run writes. Shards (and their Arrow files) go straight to their final names in OUT; everything else in
+ * progress lives under OUT/_staging: the run's fingerprint, one record per committed shard, the claims of the runs
+ * that want the directory, and scratch files of a method's preparation. OUT/_SUCCESS holds the fingerprint of the
+ * run that completed the directory; _staging is removed then.
  */
 public final class OutputLayout {
     public enum State { FRESH, RESUME, COMPLETE, CONFLICT }
+
+    public static final String STAGING = "_staging";
 
     private final FileSystem fs;
     private final Path root;
@@ -30,14 +33,22 @@ public final class OutputLayout {
 
     public FileSystem fs() { return fs; }
     public Path root() { return root; }
-    public Path staging() { return new Path(root, "_staging"); }
+    public Path staging() { return new Path(root, STAGING); }
     public Path fingerprintFile() { return new Path(staging(), "run.fingerprint"); }
-    public Path partsDir() { return new Path(staging(), "parts"); }
-    public Path shardsDir() { return new Path(staging(), "shards"); }
-    public Path stagedShard(String name) { return new Path(shardsDir(), name); }
+    public Path recordsDir() { return new Path(staging(), "shards"); }
+    public Path record(String shardName) { return new Path(recordsDir(), shardName + ".json"); }
+    public Path claimsDir() { return new Path(staging(), "claims"); }
+    public Path scratchDir() { return new Path(staging(), "scratch"); }
+    /** decompress still stages its shards here and renames them into place. */
+    public Path stagedShard(String name) { return new Path(new Path(staging(), "staged"), name); }
     public Path successMarker() { return new Path(root, "_SUCCESS"); }
     public Path report() { return new Path(root, "report.json"); }
     public Path manifest() { return new Path(root, OutputManifest.FILE); }
+
+    /** A tensor name in one directory level whatever characters it holds ('/' and '..' included). */
+    public static String encode(String tensor) {
+        return "t_" + URLEncoder.encode(tensor, StandardCharsets.UTF_8).replace(".", "%2E");
+    }
 
     /** Temp files a killed writer left directly in the output directory (never part of the model). */
     public void deleteTempLeftovers() throws IOException {
@@ -46,12 +57,10 @@ public final class OutputLayout {
         }
     }
 
-    /** Tensor names may hold any character; encoding keeps each in one directory level ('/' and '..' included). */
-    public Path part(String tensor, int block, int blockCount) {
-        String dir = "t_" + URLEncoder.encode(tensor, StandardCharsets.UTF_8).replace(".", "%2E");
-        return new Path(new Path(partsDir(), dir), String.format("block-%05d-of-%05d.safetensors", block, blockCount));
-    }
-
+    /**
+     * FRESH: nothing there (or an empty directory, or only the claims of runs starting now); RESUME: a run with this
+     * fingerprint is staged; COMPLETE: published with this fingerprint; CONFLICT: anything else.
+     */
     public State state(String fingerprint) throws IOException {
         if (!fs.exists(root)) return State.FRESH;
         if (fs.exists(successMarker())) {
@@ -60,30 +69,39 @@ public final class OutputLayout {
         if (fs.exists(fingerprintFile())) {
             return fingerprint.equals(readText(fingerprintFile())) ? State.RESUME : State.CONFLICT;
         }
-        FileStatus[] children = fs.listStatus(root);
-        return children.length == 0 ? State.FRESH : State.CONFLICT;
+        FileStatus[] children;
+        try {
+            children = fs.listStatus(root);
+        } catch (FileNotFoundException gone) {
+            return State.FRESH;
+        }
+        for (FileStatus c : children) {
+            if (!c.getPath().getName().equals(STAGING)) return State.CONFLICT;
+        }
+        return State.FRESH;
     }
 
     public void begin(String fingerprint) throws IOException {
-        fs.mkdirs(partsDir());
-        fs.mkdirs(shardsDir());
+        fs.mkdirs(recordsDir());
         AtomicFiles.write(fs, fingerprintFile(), out -> out.write(fingerprint.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** Fully committed part files (temp files of attempts in flight are not counted). */
-    public Set<Path> committedParts() throws IOException {
-        Set<Path> parts = new HashSet<>();
-        if (!fs.exists(partsDir())) return parts;
-        RemoteIterator<LocatedFileStatus> it = fs.listFiles(partsDir(), true);
-        while (it.hasNext()) {
-            Path p = it.next().getPath();
-            if (p.getName().endsWith(".safetensors")) parts.add(Path.getPathWithoutSchemeAndAuthority(p));
+    /**
+     * The shards a run committed: a record, and the shard (and its Arrow file, if any) present. A record whose file
+     * is missing does not count (the shard is written again, the same bytes).
+     */
+    public Map<String, ShardRecord> committedShards() throws IOException {
+        Map<String, ShardRecord> done = new LinkedHashMap<>();
+        if (!fs.exists(recordsDir())) return done;
+        for (FileStatus st : fs.listStatus(recordsDir())) {
+            String name = st.getPath().getName();
+            if (!st.isFile() || !name.endsWith(".json") || name.contains(AtomicFiles.TEMP_MARKER)) continue;
+            ShardRecord r = ShardRecord.fromJson(readText(st.getPath()));
+            if (!fs.exists(new Path(root, r.shard))) continue;
+            if (r.arrow != null && !fs.exists(new Path(root, r.arrow))) continue;
+            done.put(r.shard, r);
         }
-        return parts;
-    }
-
-    public boolean isCommitted(Set<Path> committed, Path part) {
-        return committed.contains(Path.getPathWithoutSchemeAndAuthority(part));
+        return done;
     }
 
     public String readText(Path p) throws IOException {
@@ -93,7 +111,12 @@ public final class OutputLayout {
     }
 
     public void writeText(Path p, String text) throws IOException {
+        writeBytes(p, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Replaces p (only the run that holds the claim on the output calls this for a published file). */
+    public void writeBytes(Path p, byte[] bytes) throws IOException {
         fs.delete(p, false);
-        AtomicFiles.write(fs, p, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+        AtomicFiles.write(fs, p, out -> out.write(bytes));
     }
 }

@@ -2,14 +2,17 @@ package org.nowag.job.spark;
 
 import com.esotericsoftware.kryo.Kryo;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.serializer.KryoRegistrator;
+import org.nowag.job.api.CompressionMethod;
 
 /**
  * The one list of classes that cross the wire with Kryo (task descriptions inside parallelized collections, task
  * results, broadcasts, shuffled records), registered in this order on the driver and on every executor, so that
  * {@code spark.kryo.registrationRequired=true} works and no record carries a class name. Spark registers its own
- * classes and the primitive arrays itself. A plug-in that brings its own task classes adds them to {@link #all()}.
+ * classes and the primitive arrays itself. A compression method's own classes come from its plug-in (see {@link #all()}).
  * Plain classes only: Spark's Kryo 4 cannot serialize Java records.
  */
 public final class KryoClasses implements KryoRegistrator {
@@ -35,29 +38,15 @@ public final class KryoClasses implements KryoRegistrator {
             org.nowag.kernels.prune.BlockedThreshold.Cut.class,
             org.nowag.kernels.prune.BlockedThreshold.Threshold.class,
             org.nowag.job.api.CompressionMethod.class,
-            // pruning, shards, digests, Arrow parts, decompression
-            org.nowag.job.exec.PruneTask.class,
-            org.nowag.job.exec.PartSummary.class,
-            org.nowag.job.exec.ColumnStatsTask.class,
-            org.nowag.job.exec.ScoreHistogramTask.class,
-            org.nowag.job.exec.ShardWriteTask.class,
-            org.nowag.job.exec.ShardSource.class,
-            org.nowag.job.exec.DigestTask.class,
-            org.nowag.job.exec.ArrowPartsTask.class,
+            // the one compression run: shard tasks, what they carry and what they return
+            org.nowag.job.plan.TargetTensor.class,
+            org.nowag.job.method.TensorWork.class,
+            org.nowag.job.exec.ShardTask.class,
+            org.nowag.job.exec.ShardTask.Entry.class,
+            org.nowag.job.commit.ShardRecord.class,
+            org.nowag.job.api.TensorReport.class,
+            // decompression
             org.nowag.job.exec.DecompressShardTask.class,
-            // NoWag-VQ (whole matrix and row blocks)
-            org.nowag.kernels.vq.VqConfig.class,
-            org.nowag.kernels.vq.VqGeometry.class,
-            org.nowag.kernels.vq.BlockedKMeans.Partial.class,
-            org.nowag.job.exec.VqTask.class,
-            org.nowag.job.exec.VqPartSummary.class,
-            org.nowag.job.exec.VqBlockTask.class,
-            org.nowag.job.exec.VqBlockTask.Prepared.class,
-            org.nowag.job.exec.VqBlockTask.Finished.class,
-            // ARMOR
-            org.nowag.kernels.armor.ArmorConfig.class,
-            org.nowag.job.exec.ArmorTask.class,
-            org.nowag.job.exec.ArmorPartSummary.class,
             // calibration and evaluation
             org.nowag.job.calib.CalibrationTask.class,
             org.nowag.job.calib.GramBand.class,
@@ -67,10 +56,18 @@ public final class KryoClasses implements KryoRegistrator {
             org.nowag.job.eval.EvalTask.class,
             org.nowag.job.eval.EvalResult.class);
 
-    /** Every class to register, in registration order. */
+    /**
+     * Every class to register, in registration order: the core list, then each compression method's plug-in and the
+     * classes its work, preparation and results carry ({@link org.nowag.job.method.MethodPlugin#kryoClasses}), in
+     * the registry's order. A class listed twice is registered once, at its first place.
+     */
     public static List<Class<?>> all() {
-        List<Class<?>> all = new ArrayList<>(CORE);
-        return all;
+        Set<Class<?>> all = new LinkedHashSet<>(CORE);
+        for (CompressionMethod m : CompressionMethod.values()) {
+            all.add(m.plugin().getClass());
+            all.addAll(m.plugin().kryoClasses());
+        }
+        return new ArrayList<>(all);
     }
 
     @Override

@@ -1,0 +1,86 @@
+package org.nowag.tools.measure;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.nowag.io.safetensors.FloatCodec;
+import org.nowag.io.safetensors.SafetensorsFile;
+import org.nowag.job.method.prune.PruneParams;
+import org.nowag.job.plan.TargetTensor;
+import org.nowag.kernels.norm.NoWagNormalizer;
+import org.nowag.kernels.prune.PruneResult;
+import org.nowag.kernels.prune.Pruner;
+
+/**
+ * The same kernels as a compress run, without Spark: every target tensor of the plan read whole, its column norms,
+ * pruned (the method's pattern), encoded back to its dtype and written as raw bytes, on a plain thread pool with one
+ * thread per core (as local[*] has). What it leaves out is what Spark and the commit protocol add: task scheduling
+ * and serialization, part files then shards (each byte written twice), the manifest's hashing, the untouched
+ * tensors' copy, publish.
+ */
+public final class PlainLoop {
+    /** Wall-clock seconds, and the kernels' share (column norms, prune, encode) summed over threads. */
+    public static final class Result {
+        public double seconds;
+        public double kernelThreadSeconds;
+        public int tensors;
+    }
+
+    private PlainLoop() {}
+
+    public static Result run(List<TargetTensor> targets, Path outDir, Configuration conf, int threads) throws Exception {
+        FileSystem outFs = outDir.getFileSystem(conf);
+        outFs.mkdirs(outDir);
+        AtomicLong kernelNanos = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long start = System.nanoTime();
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (TargetTensor t : targets) {
+                done.add(pool.submit(() -> {
+                    one(t, new Path(outDir, t.name() + ".bin"), conf, kernelNanos);
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) f.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        Result r = new Result();
+        r.seconds = (System.nanoTime() - start) / 1e9;
+        r.kernelThreadSeconds = kernelNanos.get() / 1e9;
+        r.tensors = targets.size();
+        return r;
+    }
+
+    private static void one(TargetTensor t, Path out, Configuration conf, AtomicLong kernelNanos) throws IOException {
+        PruneParams params = (PruneParams) t.params;
+        int rows = Math.toIntExact(t.info.rows());
+        int cols = Math.toIntExact(t.info.cols());
+        Path shard = new Path(t.shardPath);
+        float[] w;
+        try (SafetensorsFile in = SafetensorsFile.open(shard.getFileSystem(conf), shard)) {
+            w = in.readRowsAsFloat(t.name(), 0, rows);
+        }
+        long k0 = System.nanoTime();
+        double[] sums = new double[cols];
+        NoWagNormalizer.accumulateColumnSumSquares(w, rows, cols, sums);
+        float[] colNorms = NoWagNormalizer.columnNorms(sums);
+        PruneResult pruned = Pruner.prune(params.kernel, params.pattern, w, rows, cols, colNorms, null);
+        w = null; // let the input go before the output bytes are allocated
+        byte[] bytes = new byte[Math.toIntExact((long) rows * cols * t.info.dtype().bytes())];
+        FloatCodec.encode(pruned.pruned, 0, t.info.dtype(), bytes, 0, rows * cols);
+        kernelNanos.addAndGet(System.nanoTime() - k0);
+        try (OutputStream os = out.getFileSystem(conf).create(out, true)) {
+            os.write(bytes);
+        }
+    }
+}
