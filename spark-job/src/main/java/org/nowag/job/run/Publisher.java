@@ -115,7 +115,8 @@ final class Publisher {
     }
 
     /**
-     * config.json's compression block: the tool, the method, and per compressed tensor its method, dtype and shape
+     * The method's description (quantization_config of a raw output, and the provenance step; older outputs kept it as
+     * config.json's compression block): the tool, the method, and per compressed tensor its method, dtype and shape
      * with the method's own keys; a run whose tensors share one method and parameters also gets that method's
      * run-level keys (format, pattern, ...), as every output before recipes had them.
      */
