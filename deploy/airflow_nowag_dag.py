@@ -6,12 +6,16 @@ spark-submit on the worker's PATH. The jar must be readable by spark-submit (a l
 hdfs:// or s3a://). Calibration text and held-out evaluation text must not overlap. Every keyword given to
 SparkSubmitOperator below is checked against the provider's real constructor by DeploySchemasTest.
 
-What a retry or a cleared task does today (each step with the same arguments into the same run folder):
-- calibrate writes its statistics file atomically at the end, so a retry after a failed attempt starts over and
-  writes it; but once the file exists (the task is cleared after it succeeded), calibrate refuses with
-  "already exists" (exit 1): delete RUN_DIR/calibration.safetensors first, or clear only compress and evaluate.
-- compress resumes from the parts a failed attempt committed; when the output is complete it does nothing.
-- evaluate computes again and overwrites RUN_DIR/evaluation.json.
+What a retry or a cleared task does (each step with the same arguments into the same run folder): every step is
+idempotent, so a retry or a cleared task finishes what is missing or finds its output complete and exits 0.
+- calibrate: the statistics file is written whole at the end (temp name + rename; one upload on S3) and records a
+  fingerprint of the model, the text and the settings. A retry after a failed attempt computes it; once it is there,
+  calibrate says "already complete" and exits 0 without starting Spark.
+- compress: resumes from the parts a failed attempt committed; when the output is complete (_SUCCESS) it does nothing.
+- evaluate: evaluation.json is written whole and records its fingerprint; once it is there, evaluate prints the
+  stored result and exits 0.
+Changed arguments (another sparsity, other text) into an existing run folder are refused with exit 1 and a message
+naming the output: trigger a new DAG run (a new folder), or delete that output first.
 """
 from datetime import datetime, timedelta
 import os
@@ -62,6 +66,8 @@ SPARK_CONF = {
     "spark.executor.memoryOverhead": "4g",
     # A progress line (tasks done/total, bytes, ETA) in the task log every 60 s.
     "spark.nowag.progress.interval": "60",
+    # S3 retries: nowag fails fast on an unreachable endpoint (fs.s3a.retry.limit=3, fs.s3a.attempts.maximum=2,
+    # fs.s3a.connection.establish.timeout=5s unless set here; docs/storage.md). Raise them here for a flaky store.
     # S3: region and credentials for s3a:// paths. S3A's default chain has no web-identity provider (Kubernetes
     # service-account roles); this one tries it first, then instance/container roles, then environment keys.
     "spark.hadoop.fs.s3a.endpoint.region": os.environ.get("NOWAG_S3_REGION", "us-east-1"),

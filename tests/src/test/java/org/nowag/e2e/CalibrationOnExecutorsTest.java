@@ -116,6 +116,8 @@ class CalibrationOnExecutorsTest {
         meta.put("seq_len", Integer.toString(o.seqLen));
         meta.put("seed", Long.toString(o.seed));
         meta.put("tokens", Long.toString((long) windows.size() * o.seqLen));
+        // The run's fingerprint (model, text bytes, settings), by which a re-run finds the file complete.
+        meta.put(org.nowag.job.commit.FileOutput.METADATA_KEY, org.nowag.job.calib.CalibrationOutput.fingerprint(o, conf));
         StatisticsFileWriter.write(FileSystem.getLocal(conf), new org.apache.hadoop.fs.Path(target.toUri()), total, meta);
     }
 }

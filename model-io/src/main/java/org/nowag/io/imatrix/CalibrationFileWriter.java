@@ -22,6 +22,12 @@ public final class CalibrationFileWriter {
     private CalibrationFileWriter() {}
 
     public static void write(FileSystem fs, Path target, ImportanceMatrix m) throws IOException {
+        write(fs, target, m, Map.of());
+    }
+
+    /** With {@code extraMetadata} added to the file's metadata (e.g. the fingerprint of the run that converted it). */
+    public static void write(FileSystem fs, Path target, ImportanceMatrix m, Map<String, String> extraMetadata)
+            throws IOException {
         if (m.diagonals().isEmpty()) throw new IOException(target + ": the importance matrix maps to no HF weights; nothing to write");
         if (fs.exists(target)) throw new IOException(target + ": already exists; choose another output path");
         List<TensorSpec> specs = new ArrayList<>();
@@ -31,6 +37,7 @@ public final class CalibrationFileWriter {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("statistic", "mean of x^2 per token (diag(X^T X) / tokens), from a llama.cpp imatrix");
         if (!m.datasets().isEmpty()) meta.put("datasets", String.join(",", m.datasets()));
+        meta.putAll(extraMetadata);
         boolean written = AtomicFiles.write(fs, target, out -> SafetensorsWriter.write(out, specs, meta, (spec, o) -> {
             float[] v = m.diagonals().get(spec.name());
             byte[] bytes = new byte[v.length * 4];

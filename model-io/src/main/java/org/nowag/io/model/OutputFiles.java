@@ -105,6 +105,7 @@ public final class OutputFiles {
         if (name.endsWith(".safetensors") || name.equals(ShardLayout.INDEX_FILE)) return "the weights: written by the run";
         if (name.equals("README.md")) return "replaced by the output's model card (the base's licence is carried over)";
         if (name.equals("nowag_provenance.json")) return "the history: copied with the new step appended";
+        if (name.equals("recipe.yaml")) return "the recipe of the run that made the input; a recipe run writes its own";
         return null;
     }
 

@@ -45,27 +45,38 @@ public final class MiniLmImporter {
     private MiniLmImporter() {}
 
     /** Reads both resources from the classpath; clear error if the jar is not on it. */
-    public static void importFromClasspath(FileSystem fs, Path outDir) throws IOException {
+    /** @return false when outDir already held this import (nothing was written). */
+    public static boolean importFromClasspath(FileSystem fs, Path outDir) throws IOException {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         if (loader == null) loader = MiniLmImporter.class.getClassLoader();
-        importFromClassLoader(loader, fs, outDir);
+        return importFromClassLoader(loader, fs, outDir);
     }
 
-    static void importFromClassLoader(ClassLoader loader, FileSystem fs, Path outDir) throws IOException {
+    static boolean importFromClassLoader(ClassLoader loader, FileSystem fs, Path outDir) throws IOException {
         try (InputStream onnx = openResource(loader, ONNX_RESOURCE);
              InputStream tokenizer = openResource(loader, TOKENIZER_RESOURCE)) {
-            importModel(onnx, tokenizer, fs, outDir);
+            return importModel(onnx, tokenizer, fs, outDir);
         }
     }
 
     /**
      * Imports from the given streams (read to the end, not closed: they belong to the caller). Fails, leaving no
      * output, if outDir is a file or a non-empty directory, or if the ONNX graph is not exactly all-MiniLM-L6-v2.
+     * A directory that already holds the import of these ONNX bytes (a re-run) is left as it is.
+     *
+     * @return false when outDir already held this import (nothing was written)
      */
-    public static void importModel(InputStream onnx, InputStream tokenizerJson, FileSystem fs, Path outDir) throws IOException {
-        // Checked before reading 90 MB, and again at commit time.
-        StagedDirectory.requireAbsentOrEmpty(fs, outDir);
-        byte[] model = onnx.readAllBytes();
+    public static boolean importModel(InputStream onnx, InputStream tokenizerJson, FileSystem fs, Path outDir) throws IOException {
+        byte[] model;
+        if (fs.exists(outDir) && fs.getFileStatus(outDir).isDirectory() && fs.listStatus(outDir).length > 0) {
+            model = onnx.readAllBytes();
+            if (holdsImportOf(fs, outDir, sha256(model))) return false;
+            StagedDirectory.requireAbsentOrEmpty(fs, outDir);  // refuses, naming what is there
+        } else {
+            // Checked before reading 90 MB, and again at commit time.
+            StagedDirectory.requireAbsentOrEmpty(fs, outDir);
+            model = onnx.readAllBytes();
+        }
         List<MappedTensor> tensors = MiniLmTensorMapper.map(OnnxGraph.parse(model));
         byte[] tokenizer = tokenizerJson.readAllBytes();
         try (StagedDirectory dir = StagedDirectory.create(fs, outDir)) {
@@ -75,6 +86,25 @@ public final class MiniLmImporter {
             write(dir, MiniLmTokenizerConfig.TOKENIZER_CONFIG_FILE, MiniLmTokenizerConfig.tokenizerConfigJson());
             write(dir, MiniLmTokenizerConfig.SPECIAL_TOKENS_FILE, MiniLmTokenizerConfig.specialTokensMapJson());
             dir.commit();
+        }
+        return true;
+    }
+
+    /**
+     * The directory appears by one rename when complete, so its five files with model.safetensors recording these
+     * ONNX bytes' SHA-256 are this import.
+     */
+    static boolean holdsImportOf(FileSystem fs, Path dir, String onnxSha256) throws IOException {
+        for (String f : new String[] {ShardLayout.SINGLE_FILE, CONFIG_FILE, TOKENIZER_FILE,
+                MiniLmTokenizerConfig.TOKENIZER_CONFIG_FILE, MiniLmTokenizerConfig.SPECIAL_TOKENS_FILE}) {
+            if (!fs.exists(new Path(dir, f))) return false;
+        }
+        try (org.nowag.io.safetensors.SafetensorsFile f =
+                     org.nowag.io.safetensors.SafetensorsFile.open(fs, new Path(dir, ShardLayout.SINGLE_FILE))) {
+            Map<String, String> meta = f.header().metadata();
+            return onnxSha256.equals(meta.get("source_sha256")) && MiniLmImporter.class.getName().equals(meta.get("converter"));
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

@@ -20,6 +20,16 @@ public final class CompressionReport {
     public boolean dataFree;
     public String fingerprint;
     public String sparkMaster;
+    /**
+     * The recipe the run followed, normalised: its rules in order (match, method, settings as given, tensors decided)
+     * and its budget; the command line's is one rule. The file itself is copied to the output as recipe.yaml.
+     */
+    public com.fasterxml.jackson.databind.node.ObjectNode recipe;
+    /**
+     * A budget's allocation (null without one): the budget, the rule, lambda and the search's trace, the total kept
+     * against the target, the predicted loss against uniform's, and per matrix its choice and a summary of its curve.
+     */
+    public com.fasterxml.jackson.databind.node.ObjectNode budget;
     public int tensorsCompressed;
     public int tensorsCopied;
     /** Row blocks (or whole matrices) this run computed. */

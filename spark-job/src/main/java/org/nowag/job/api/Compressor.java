@@ -26,6 +26,19 @@ public final class Compressor {
     }
 
     public CompressionReport run(CompressOptions opts) throws IOException {
-        return new CompressionRun(spark, log).run(Recipe.of(opts), opts);
+        return run(Recipe.of(opts), opts);
+    }
+
+    /**
+     * A run that follows a recipe (compress --recipe): its rules choose each tensor's method and settings; opts gives
+     * the rest (model, out, calibration, block and shard sizes).
+     */
+    public CompressionReport run(Recipe recipe, CompressOptions opts) throws IOException {
+        return new CompressionRun(spark, log).run(recipe, opts);
+    }
+
+    /** As {@link #plan(CompressOptions, Configuration)}, for a recipe. */
+    public static CompressionRun.Planned plan(Recipe recipe, CompressOptions opts, Configuration conf) throws IOException {
+        return CompressionRun.plan(recipe, opts, conf);
     }
 }

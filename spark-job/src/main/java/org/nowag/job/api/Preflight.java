@@ -23,10 +23,17 @@ import org.nowag.io.text.StrictUtf8;
 import org.nowag.io.tokenizer.TokenizerLoader;
 import org.nowag.io.vq.VqTensors;
 import org.nowag.job.calib.CalibrateOptions;
+import org.nowag.job.calib.CalibrationOutput;
 import org.nowag.job.calib.ModelWeights;
+import org.nowag.job.commit.FileOutput;
+import org.nowag.job.commit.RunFingerprint;
 import org.nowag.job.calib.StatisticsFileWriter;
 import org.nowag.job.eval.EvalOptions;
+import org.nowag.job.plan.Recipe;
 import org.nowag.job.run.CompressionRun;
+import org.nowag.job.eval.Evaluation;
+import org.nowag.job.eval.EvaluationOutput;
+import org.nowag.job.plan.TargetTensor;
 
 /**
  * What every command checks before it writes a byte or starts Spark: its options, the input model (every header,
@@ -45,25 +52,33 @@ public final class Preflight {
      * Returns the plan it checked (the run makes its own, from the same headers).
      */
     public static CompressionRun.Planned compress(CompressOptions opts, Configuration conf) throws IOException {
+        return compress(Recipe.of(opts), opts, conf);
+    }
+
+    /** As {@link #compress(CompressOptions, Configuration)} for a run that follows a recipe (compress --recipe). */
+    public static CompressionRun.Planned compress(Recipe recipe, CompressOptions opts, Configuration conf) throws IOException {
         opts.validate();
         Path out = OutputTarget.directory("--out", opts.out(), conf);
         if (opts.calibration() != null) safetensorsFile("--calibration", opts.calibration(), conf);
         // The planner opens the model (every shard header, config.json, the index) and the statistics, and each
         // method's plug-in checks its tensors (N:M divisibility, statistics that cover every weight, SparseGPT's
         // X^T X file, ARMOR's block size).
-        CompressionRun.Planned planned = Compressor.plan(opts, conf);
+        CompressionRun.Planned planned = Compressor.plan(recipe, opts, conf);
         model(planned.model, opts.noConfig() ? null : "compress");
         CompressionRun.checkNotInside(planned.model.root(), out);
         return planned;
     }
 
-    /** calibrate from text: the model (config.json, family, tokenizer), the text, and an output that does not exist. */
-    public static void calibrate(CalibrateOptions opts, Configuration conf) throws IOException {
+    /**
+     * calibrate from text: the model (config.json, family, tokenizer), the text, and an output that is absent or
+     * holds this run's statistics already (then the returned status says complete); another run's is refused.
+     */
+    public static CalibrationOutput.Status calibrate(CalibrateOptions opts, Configuration conf) throws IOException {
         if (opts.samples < 1) throw BadOptionException.of("--samples", opts.samples, "must be at least 1");
         if (opts.seqLen < 2) throw BadOptionException.of("--seq-len", opts.seqLen, "must be at least 2 (special tokens included)");
         if (opts.partitions < 0) throw BadOptionException.of("--partitions", opts.partitions, "must be 0 (Spark's default) or more");
-        Path out = OutputTarget.file("--out", opts.out, true, conf);
-        if (opts.full) OutputTarget.file("--out", StatisticsFileWriter.fullSibling(out).toString(), true, conf);
+        Path out = OutputTarget.file("--out", opts.out, false, conf);
+        if (opts.full) OutputTarget.file("--out", StatisticsFileWriter.fullSibling(out).toString(), false, conf);
         ModelWeights model = forwardModel("--model", opts.model, "calibrate", conf);
         if (opts.seqLen > model.maxPositions()) {
             throw BadOptionException.of("--seq-len", opts.seqLen, "exceeds the model's " + model.maxPositions()
@@ -71,19 +86,33 @@ public final class Preflight {
         }
         TokenizerLoader.load(model.directory().fileSystem(), model.directory().root());
         texts(opts.texts, conf);
+        return CalibrationOutput.check(opts, conf);
     }
 
-    /** calibrate --imatrix: a regular input file and an output that does not exist. */
-    public static void calibrateImatrix(String imatrix, String out, Configuration conf) throws IOException {
-        regularFile("--imatrix", imatrix, conf);
-        OutputTarget.file("--out", out, true, conf);
+    /**
+     * calibrate --imatrix: a regular input file, and an output that is absent or already holds this conversion.
+     * Returns the conversion's fingerprint (the imatrix's bytes), or null when the output is complete.
+     */
+    public static String calibrateImatrix(String imatrix, String out, Configuration conf) throws IOException {
+        Path in = regularFile("--imatrix", imatrix, conf);
+        Path target = OutputTarget.file("--out", out, false, conf);
+        String fingerprint = new RunFingerprint("nowag-imatrix-v1").file("imatrix ", in, in.getFileSystem(conf)).digest();
+        switch (FileOutput.safetensors(target.getFileSystem(conf), target, fingerprint)) {
+            case COMPLETE:
+                return null;
+            case CONFLICT:
+                throw new IllegalArgumentException(FileOutput.conflict("--out", target, "statistics"));
+            default:
+                return fingerprint;
+        }
     }
 
     /**
      * evaluate: both models (config.json, same family), the tokenizer, the text, the output file; and every tensor of
-     * --model in --compare with its shape, since the forward pass reads the same names from both.
+     * --model in --compare with its shape, since the forward pass reads the same names from both. Returns the stored
+     * evaluation when this run's is already there (null otherwise); one from other inputs or settings is refused.
      */
-    public static void evaluate(EvalOptions opts, Configuration conf) throws IOException {
+    public static Evaluation evaluate(EvalOptions opts, Configuration conf) throws IOException {
         if (opts.maxChunks < 2) throw BadOptionException.of("--max-chunks", opts.maxChunks, "must be at least 2 (neighbours need two chunks)");
         if (opts.topK < 1) throw BadOptionException.of("--top-k", opts.topK, "must be at least 1");
         for (Object[] o : new Object[][] {{"--max-tokens", opts.maxTokens}, {"--context", opts.context},
@@ -113,6 +142,7 @@ public final class Preflight {
         texts(opts.texts, conf);
         String out = opts.out != null ? opts.out : new Path(b.directory().root(), "evaluation.json").toString();
         OutputTarget.file(opts.out != null ? "--out" : "--compare", out, false, conf);
+        return EvaluationOutput.existing(opts, EvaluationOutput.fingerprint(opts, conf), conf);
     }
 
     /** decompress: a NoWag-VQ or ARMOR model whose part tensors fit the shapes config.json records, and the output. */

@@ -13,8 +13,11 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.nowag.io.safetensors.SafetensorsFile;
+import org.nowag.io.safetensors.TensorInfo;
 import org.nowag.io.tokenizer.Tokenizer;
 import org.nowag.io.tokenizer.TokenizerLoader;
+import org.nowag.job.commit.FileOutput;
 import org.nowag.job.spark.HadoopConfBytes;
 import org.nowag.kernels.model.GramRowChunks;
 
@@ -61,8 +64,11 @@ public final class Calibrator {
         Path outPath = new Path(opts.out);
         FileSystem fs = outPath.getFileSystem(conf);
         Path fullPath = opts.full ? StatisticsFileWriter.fullSibling(outPath) : null;
-        for (Path p : fullPath == null ? List.of(outPath) : List.of(outPath, fullPath)) {
-            if (fs.exists(p)) throw new IOException(p + ": already exists; choose another output path");
+        // A re-run with the same inputs and settings finds its files and does nothing; other ones are refused.
+        CalibrationOutput.Status status = CalibrationOutput.check(opts, conf);
+        if (status.complete) {
+            log.accept("calibrate: " + fs.makeQualified(outPath) + " is already complete for these arguments; nothing to do");
+            return existing(fs, outPath);
         }
         Tokenizer tokenizer = TokenizerLoader.load(model.directory().fileSystem(), model.directory().root());
         TokenWindows stream = TokenWindows.of(tokenizer, TextSource.read(opts.texts, conf));
@@ -108,25 +114,41 @@ public final class Calibrator {
         meta.put("seq_len", Integer.toString(opts.seqLen));
         meta.put("seed", Long.toString(opts.seed));
         meta.put("tokens", Long.toString((long) windows.size() * opts.seqLen));
-        List<StatisticsFileTask> writes = new ArrayList<>();
+        meta.put(FileOutput.METADATA_KEY, status.fingerprint);
+        // The --full sibling first, the statistics file last: once the statistics file is there, the run is done.
+        // (Each file appears whole or not at all; one that is already there is left as it is.)
         if (fullPath != null) {
             ArrayList<StagedPiece> bands = new ArrayList<>();
             for (StagedPiece s : staged) if (s.piece > 0) bands.add(s);
-            writes.add(new StatisticsFileTask(fs.makeQualified(fullPath).toString(), true, meta, bands));
+            write(new StatisticsFileTask(fs.makeQualified(fullPath).toString(), true, meta, bands), fullPath, confBytes);
         }
         ArrayList<StagedPiece> diagonals = new ArrayList<>();
         for (StagedPiece s : staged) if (s.piece == 0) diagonals.add(s);
-        writes.add(new StatisticsFileTask(fs.makeQualified(outPath).toString(), false, meta, diagonals));
-        spark.setJobDescription("nowag calibrate: write " + outPath.getName() + (fullPath == null ? "" : " and " + fullPath.getName()));
-        try {
-            spark.parallelize(writes, writes.size()).map(t -> t.run(HadoopConfBytes.fromBytes(confBytes.value()))).collect();
-        } finally {
-            spark.setJobDescription(null);
-        }
+        write(new StatisticsFileTask(fs.makeQualified(outPath).toString(), false, meta, diagonals), outPath, confBytes);
         fs.delete(staging, true);
         log.accept("wrote " + outPath + " (" + widths.size() + " linear weights"
                 + (opts.full ? ", full X^T X in " + fullPath : "") + ")");
         return new Result(widths, (long) windows.size() * opts.seqLen);
+    }
+
+    /** One file, written by an executor task from the staged pieces. */
+    private void write(StatisticsFileTask task, Path target, Broadcast<byte[]> confBytes) {
+        spark.setJobDescription("nowag calibrate: write " + target.getName());
+        try {
+            spark.parallelize(new ArrayList<>(List.of(task)), 1).map(t -> t.run(HadoopConfBytes.fromBytes(confBytes.value()))).collect();
+        } finally {
+            spark.setJobDescription(null);
+        }
+    }
+
+    /** What a complete earlier run wrote: the weights and widths from the file's header, the tokens from its metadata. */
+    private static Result existing(FileSystem fs, Path out) throws IOException {
+        try (SafetensorsFile f = SafetensorsFile.open(fs, out)) {
+            Map<String, Integer> widths = new LinkedHashMap<>();
+            for (TensorInfo t : f.header().tensors()) widths.put(t.name(), Math.toIntExact(t.shape()[0]));
+            String tokens = f.header().metadata().get("tokens");
+            return new Result(widths, tokens == null ? 0 : Long.parseLong(tokens));
+        }
     }
 
     /** Beside the output, so it is on the same store: {@code _NAME.sums}. */

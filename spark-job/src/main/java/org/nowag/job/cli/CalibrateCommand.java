@@ -43,7 +43,8 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the window positions. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--out", required = true, description = "Statistics file to write (must not exist).")
+    @Option(names = "--out", required = true, description = "Statistics file to write. A re-run with the same inputs and "
+            + "settings finds it complete and does nothing; a file from other ones is refused.")
     String out;
 
     @Option(names = "--full", description = "Also write the whole X^T X per weight to OUT-without-.safetensors.xtx.safetensors.")
@@ -61,11 +62,16 @@ final class CalibrateCommand implements Callable<Integer> {
         if (imatrix != null) {
             if (!text.isEmpty() || model != null) throw new BadOptionException("give either --model and --text, or --imatrix, not both");
             Configuration conf = SparkContexts.hadoopConfiguration();
-            Preflight.calibrateImatrix(imatrix, out, conf);
+            String fingerprint = Preflight.calibrateImatrix(imatrix, out, conf);
+            if (fingerprint == null) {
+                Log.info("calibrate: " + out + " is already complete for this imatrix; nothing to do");
+                return 0;
+            }
             Path in = new Path(imatrix);
             ImportanceMatrix m = ImatrixReader.read(in.getFileSystem(conf), in);
             Path target = new Path(out);
-            CalibrationFileWriter.write(target.getFileSystem(conf), target, m);
+            CalibrationFileWriter.write(target.getFileSystem(conf), target, m,
+                    java.util.Map.of(org.nowag.job.commit.FileOutput.METADATA_KEY, fingerprint));
             Log.info("wrote " + target + " (" + m.diagonals().size() + " weights from " + imatrix
                     + (m.skipped().isEmpty() ? "" : "; skipped " + m.skipped().size() + ": " + m.skipped()) + ")");
             return 0;
@@ -81,7 +87,10 @@ final class CalibrateCommand implements Callable<Integer> {
         opts.full = full;
         opts.partitions = partitions;
         SparkMaster.check(master);
-        Preflight.calibrate(opts, SparkContexts.hadoopConfiguration());
+        if (Preflight.calibrate(opts, SparkContexts.hadoopConfiguration()).complete) {
+            Log.info("calibrate: " + out + " is already complete for these arguments; nothing to do");
+            return 0;
+        }
         try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master);
              Progress progress = Progress.forCommand(spark.context, Log::info)) {
             new Calibrator(spark.context, Log::info).run(opts);

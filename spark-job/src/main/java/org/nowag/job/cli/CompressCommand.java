@@ -1,18 +1,28 @@
 package org.nowag.job.cli;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.nowag.job.api.BadOptionException;
 import org.nowag.job.api.CompressOptions;
 import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.api.CompressionReport;
 import org.nowag.job.api.Compressor;
 import org.nowag.job.api.Preflight;
+import org.nowag.job.budget.BudgetPlanner;
+import org.nowag.job.plan.BudgetSpec;
+import org.nowag.job.plan.Recipe;
+import org.nowag.job.run.CompressionRun;
 import org.nowag.job.progress.Progress;
 import org.nowag.job.spark.SparkContexts;
 import org.nowag.job.spark.SparkMaster;
 import org.nowag.kernels.prune.SparsityPattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "compress", mixinStandardHelpOptions = true,
         description = "Compress every linear weight of a safetensors model and write an HF-style model, report.json.",
@@ -23,6 +33,7 @@ import picocli.CommandLine.Option;
                 "  nowag compress --model ./llama --out ./llama-vq2 --method nowag-vq --vq-dim 6 --vq-bits 2 --calibration stats.safetensors",
                 "  nowag compress --model ./llama --out ./llama-armor --method armor --armor-iters 10 --armor-block 32 --calibration stats.safetensors",
                 "  nowag compress --model ./llama --out ./llama-p50 --method wanda --sparsity 0.5 --dry-run   (plan, memory, time; writes nothing)",
+                "  nowag compress --model ./llama --out ./llama-mixed --recipe recipe.yaml --calibration stats.safetensors   (docs/recipes.md)",
                 "A re-run with the same arguments resumes from committed parts; when the output is complete it does nothing."})
 final class CompressCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Input model directory (file:, hdfs://, s3a://).")
@@ -90,6 +101,36 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--master", description = "Spark master. Default: the one spark-submit gives, else local[*].")
     String master;
 
+    @Option(names = "--recipe", description = "YAML recipe: ordered rules (regex over tensor names -> method and its "
+            + "settings, or skip), and optionally a budget; replaces --method, --include and the method options "
+            + "(docs/recipes.md).")
+    String recipe;
+
+    @Option(names = "--budget-sparsity", description = "Overall sparsity of the pruned matrices (nowag-p, wanda, "
+            + "magnitude), spread over them by --budget-rule: e.g. 0.6 keeps exactly 40%% of their weights in all, each "
+            + "matrix between --budget-min and --budget-max (docs/budgets.md). Not with --sparsity or --pattern.")
+    Double budgetSparsity;
+
+    @Option(names = "--budget-bits", description = "Average bits per weight of the nowag-vq matrices (not wired yet: refused).")
+    Double budgetBits;
+
+    @Option(names = "--budget-min", description = "Budget: the least sparsity of any matrix. Default: 0.2.")
+    Double budgetMin;
+
+    @Option(names = "--budget-max", description = "Budget: the most sparsity of any matrix. Default: 0.9.")
+    Double budgetMax;
+
+    @Option(names = "--budget-rule", description = "Budget: allocate (Lagrangian over calibrated loss curves, LACONIC's "
+            + "dual ascent then exact search) | uniform (every matrix the same). Default: allocate.")
+    String budgetRule;
+
+    @Spec CommandSpec spec;
+
+    /** Options a recipe replaces: with --recipe they are refused rather than silently ignored. */
+    static final List<String> RULE_OPTIONS = List.of("--method", "--include", "--sparsity", "--pattern", "--group",
+            "--vq-dim", "--vq-bits", "--vq-iters", "--vq-store", "--vq-row-blocks", "--seed", "--armor-iters",
+            "--armor-block", "--armor-store");
+
     @Option(names = "--dry-run", description = "Print the plan, the largest task's memory and a rough time, from the "
             + "model's headers only; starts no Spark and writes nothing.")
     boolean dryRun;
@@ -103,28 +144,89 @@ final class CompressCommand implements Callable<Integer> {
     @SuppressWarnings("try") // the progress line only needs to live as long as the command
     public Integer call() throws Exception {
         CompressOptions opts = options();
-        if (dryRun) {
-            int iterations = opts.method() == CompressionMethod.NOWAG_VQ ? vqIters : armorIters;
-            return CompressDryRun.print(opts, master, iterations, System.out);
+        Recipe rules = recipe(opts, SparkContexts.hadoopConfiguration());  // read and checked before anything else
+        if (dryRun && rules.budget() == null) {
+            return CompressDryRun.print(rules, opts, master, System.out);
         }
         SparkMaster.check(master);
         // Everything cheap before Spark starts and before any byte is written: a refusal leaves nothing behind.
-        if (Preflight.compress(opts, SparkContexts.hadoopConfiguration()).model.configJson() == null) {
+        if (Preflight.compress(rules, opts, SparkContexts.hadoopConfiguration()).model.configJson() == null) {
             Log.info("warning: " + opts.model() + " has no config.json (--no-config); the output will have none "
                     + "(nowag-vq and armor: only their declared format), so Hugging Face loaders cannot load it as it is");
         }
         try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master);
              Progress progress = Progress.forCommand(spark.context, Log::info)) {
-            CompressionReport report = new Compressor(spark.context, Log::info).run(opts);
+            if (dryRun) {  // a budget's choice needs the loss curves, which read the weights on the executors
+                BudgetPlanner.Outcome b = new CompressionRun(spark.context, Log::info).allocate(rules, opts);
+                return CompressDryRun.print(b.recipe, opts, master, System.out, b.lines);
+            }
+            CompressionReport report = new Compressor(spark.context, Log::info).run(rules, opts);
             ReportTable.print(report, System.out);
             return 0;
         }
     }
 
+    /** The recipe of this command line: the --recipe file, checked, or the flags as one rule. */
+    Recipe recipe(CompressOptions opts, Configuration conf) throws IOException {
+        BudgetSpec budget = budget();
+        if (recipe == null) return Recipe.of(opts, budget);
+        Recipe r = RecipeFile.read(recipe, conf);
+        if (budget == null) return r;
+        if (r.budget() != null) {
+            throw new BadOptionException("--budget-*: the recipe " + recipe + " has a budget: entry already; give one of them");
+        }
+        return r.withBudget(budget);
+    }
+
+    /** --budget-*, checked (exit 2 for values that cannot be right), or null without a budget. */
+    BudgetSpec budget() {
+        if (budgetSparsity == null && budgetBits == null) {
+            if (budgetMin != null || budgetMax != null || budgetRule != null) {
+                throw new BadOptionException("--budget-min, --budget-max and --budget-rule need --budget-sparsity (or --budget-bits)");
+            }
+            return null;
+        }
+        if (budgetSparsity != null && budgetBits != null) {
+            throw new BadOptionException("give either --budget-sparsity or --budget-bits, not both");
+        }
+        boolean sparsityGiven = spec.commandLine().getParseResult().hasMatchedOption("--sparsity")
+                || spec.commandLine().getParseResult().hasMatchedOption("--pattern");
+        if (sparsityGiven) {
+            throw new BadOptionException("--budget-sparsity chooses each matrix's sparsity: drop --sparsity and --pattern "
+                    + "(--group still picks row or matrix)");
+        }
+        BudgetSpec.Kind kind = budgetSparsity != null ? BudgetSpec.Kind.SPARSITY : BudgetSpec.Kind.BITS;
+        String name = kind == BudgetSpec.Kind.SPARSITY ? "--budget-sparsity" : "--budget-bits";
+        try {
+            BudgetSpec.Rule rule = budgetRule == null ? null : BudgetSpec.Rule.parse(budgetRule, "--budget-rule");
+            return new BudgetSpec(kind, kind == BudgetSpec.Kind.SPARSITY ? budgetSparsity : budgetBits, budgetMin,
+                    budgetMax, rule).check(name, "--budget-min", "--budget-max");
+        } catch (BadOptionException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new BadOptionException(e.getMessage());
+        }
+    }
+
     CompressOptions options() {
-        CompressionMethod m = CompressionMethod.parse(method);
+        if (recipe != null) {
+            List<String> given = new ArrayList<>();
+            for (String o : RULE_OPTIONS) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(o)) given.add(o);
+            }
+            if (!given.isEmpty()) {
+                throw new RecipeFile.RecipeException(String.join(", ", given) + ": not with --recipe; the recipe's rules "
+                        + "choose each tensor's method and settings (put them into the recipe, or drop --recipe)");
+            }
+        }
         OptionValues.positive("--block-mb", blockMb, "MiB of float32 per row block");
         OptionValues.positive("--shard-mb", shardMb, "MB per output shard");
+        if (recipe != null) {
+            return new CompressOptions().model(model).out(out).calibration(calibration)
+                    .blockBytes((long) (blockMb * 1048576)).maxShardBytes((long) (shardMb * 1e6))
+                    .skipNonFinite(skipNonFinite).noConfig(noConfig);
+        }
+        CompressionMethod m = CompressionMethod.parse(method);
         CompressOptions opts = new CompressOptions().model(model).out(out).method(m).calibration(calibration)
                 .include(include).blockBytes((long) (blockMb * 1048576)).maxShardBytes((long) (shardMb * 1e6))
                 .skipNonFinite(skipNonFinite).noConfig(noConfig);

@@ -31,7 +31,7 @@ final class DemoCommand implements Callable<Integer> {
     @SuppressWarnings("try") // the progress line only needs to live as long as the command
     public Integer call() throws Exception {
         SparkMaster.check(master);
-        Configuration conf = new Configuration();
+        Configuration conf = SparkContexts.hadoopConfiguration();
         Preflight.workDirectory("--dir", dir, conf);
         Path root = new Path(dir);
         FileSystem fs = root.getFileSystem(conf);

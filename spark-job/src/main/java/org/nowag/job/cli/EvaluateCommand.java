@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.nowag.job.api.Preflight;
 import org.nowag.job.eval.EvalOptions;
 import org.nowag.job.eval.Evaluation;
+import org.nowag.job.eval.EvaluationOutput;
 import org.nowag.job.eval.Evaluator;
 import org.nowag.job.progress.Progress;
 import org.nowag.job.spark.SparkContexts;
@@ -29,7 +30,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--text", required = true, description = "Held-out UTF-8 text file, or a directory of .txt files; repeatable.")
     List<String> text = new ArrayList<>();
 
-    @Option(names = "--out", description = "Where to write the JSON. Default: COMPARE/evaluation.json.")
+    @Option(names = "--out", description = "Where to write the JSON. Default: COMPARE/evaluation.json. A re-run with the same "
+            + "inputs and settings prints the stored result; a file from other ones is refused.")
     String out;
 
     @Option(names = "--max-chunks", defaultValue = "256", description = "Encoders: the first N paragraphs (or sentences). Default: ${DEFAULT-VALUE}.")
@@ -72,7 +74,12 @@ final class EvaluateCommand implements Callable<Integer> {
         o.maxEvalTokens = maxEvalTokens;
         o.partitions = partitions;
         SparkMaster.check(master);
-        Preflight.evaluate(o, SparkContexts.hadoopConfiguration());
+        Evaluation done = Preflight.evaluate(o, SparkContexts.hadoopConfiguration());
+        if (done != null) {
+            Log.info("evaluate: " + EvaluationOutput.target(o) + " is already complete for these arguments; nothing to do");
+            done.print(System.out);
+            return 0;
+        }
         try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master);
              Progress progress = Progress.forCommand(spark.context, Log::info)) {
             Evaluation e = new Evaluator(spark.context, Log::info).run(o);

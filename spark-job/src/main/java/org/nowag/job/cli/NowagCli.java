@@ -8,6 +8,8 @@ import org.nowag.tools.measure.BenchCommand;
 import org.nowag.tools.measure.BenchVqCommand;
 import org.nowag.tools.measure.MemCheckCommand;
 import org.nowag.tools.measure.ScaleProofCommand;
+import org.nowag.job.spark.CommandSettings;
+import org.nowag.job.spark.SparkContexts;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -34,6 +36,12 @@ public final class NowagCli {
             description = "On an error, print the stack trace too (and keep Spark's own exception traces in its log lines).")
     boolean verbose;
 
+    /** Every command takes it (inherited), as spark-submit does: one way to give S3 and other Hadoop settings. */
+    @CommandLine.Option(names = "--conf", paramLabel = "KEY=VALUE", scope = CommandLine.ScopeType.INHERIT,
+            description = "A Spark setting for this run; Hadoop settings take the spark.hadoop. prefix, e.g. "
+                    + "--conf spark.hadoop.fs.s3a.endpoint=http://minio:9000 (repeatable; docs/storage.md).")
+    java.util.List<String> conf = new java.util.ArrayList<>();
+
     public static void main(String[] args) {
         int code = run(args);
         // Databricks JAR jobs must not call System.exit (the cluster's JVM is shared): return, or fail by throwing.
@@ -49,7 +57,30 @@ public final class NowagCli {
         CommandLine cli = new CommandLine(new NowagCli());
         // Examples are whole command lines: keep them on one line each.
         cli.setUsageHelpWidth(130);
-        cli.setParameterExceptionHandler(NowagCli::badUsage);
+        cli.setParameterExceptionHandler(BadUsage::report);
+        // The command's --conf settings hold while it runs, for its pre-flight checks and its Spark context alike.
+        cli.setExecutionStrategy(parseResult -> {
+            CommandSettings.Scope settings;
+            try {
+                settings = CommandSettings.open(CommandSettings.parse(confs(parseResult)));
+            } catch (BadOptionException e) {
+                CommandLine.ParseResult last = parseResult;
+                while (last.subcommand() != null) last = last.subcommand();
+                throw new CommandLine.ParameterException(last.commandSpec().commandLine(), e.getMessage());
+            }
+            try (settings) {
+                try {
+                    return new CommandLine.RunLast().execute(parseResult);
+                } catch (CommandLine.ExecutionException e) {
+                    // Explained while the command's settings still hold: the advice names the values S3A used.
+                    String explained = StorageErrors.explain(e.getCause(), message(e.getCause()),
+                            SparkContexts.hadoopConfiguration());
+                    if (explained == null) throw e;
+                    throw new CommandLine.ExecutionException(e.getCommandLine(), explained,
+                            new StorageErrors.Problem(explained, e.getCause()));
+                }
+            }
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             java.io.PrintWriter err = commandLine.getErr();
             boolean verbose = verbose(parseResult);
@@ -90,16 +121,17 @@ public final class NowagCli {
         return Boolean.getBoolean("nowag.debug");
     }
 
-    /** Bad usage: the problem, typo suggestions, and where the options are, instead of the whole usage text. */
-    static int badUsage(CommandLine.ParameterException e, String[] args) {
-        CommandLine cmd = e.getCommandLine();
-        java.io.PrintWriter err = cmd.getErr();
-        err.println("nowag: " + e.getMessage());
-        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
-        String name = cmd.getCommandSpec().qualifiedName();
-        err.println("Run '" + name + " --help' for the options and examples"
-                + (cmd.getParent() == null ? ", and 'nowag <command> --help' for a command's." : "."));
-        return cmd.getCommandSpec().exitCodeOnInvalidInput();
+    /** Every --conf KEY=VALUE on the command line, the top command's and the subcommand's, in order. */
+    static java.util.List<String> confs(CommandLine.ParseResult parseResult) {
+        java.util.List<String> all = new java.util.ArrayList<>();
+        for (CommandLine.ParseResult r = parseResult; r != null; r = r.subcommand()) {
+            CommandLine.Model.OptionSpec o = r.matchedOption("--conf");
+            if (o != null) {
+                java.util.List<String> values = o.getValue();
+                for (String v : values) if (!all.contains(v)) all.add(v);
+            }
+        }
+        return all;
     }
 
     static String message(Throwable e) {

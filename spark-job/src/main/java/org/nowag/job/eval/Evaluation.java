@@ -16,6 +16,8 @@ public final class Evaluation {
     public String original;
     public String compared;
     public List<String> texts = new ArrayList<>();
+    /** Of the inputs and settings (EvaluationOutput): a re-run with the same one reads this file instead of computing. */
+    public String fingerprint;
 
     // Encoders.
     public Integer chunks;

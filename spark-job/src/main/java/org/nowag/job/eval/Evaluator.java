@@ -1,15 +1,11 @@
 package org.nowag.job.eval;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.nowag.io.tokenizer.Tokenizer;
@@ -47,21 +43,24 @@ public final class Evaluator {
             throw new IllegalArgumentException("cannot compare a " + a.family() + " model (" + opts.model + ") with a "
                     + b.family() + " model (" + opts.compare + ")");
         }
+        String fingerprint = EvaluationOutput.fingerprint(opts, conf);
+        Evaluation done = EvaluationOutput.existing(opts, fingerprint, conf);
+        if (done != null) {
+            log.accept("evaluate: " + EvaluationOutput.target(opts) + " is already complete for these arguments; nothing to do");
+            return done;
+        }
         Tokenizer tokenizer = TokenizerLoader.load(a.directory().fileSystem(), a.directory().root());
         List<String> texts = TextSource.read(opts.texts, conf);
         Evaluation e = new Evaluation();
+        e.fingerprint = fingerprint;
         e.original = opts.model;
         e.compared = opts.compare;
         e.texts.addAll(opts.texts);
         if (a.family() == ModelWeights.Family.BERT) encoder(opts, a, tokenizer, texts, e, conf);
         else causal(opts, a, tokenizer, texts, e, conf);
 
-        Path out = opts.out != null ? new Path(opts.out) : new Path(new Path(opts.compare), "evaluation.json");
-        FileSystem fs = out.getFileSystem(conf);
-        try (OutputStream o = fs.create(out, true)) {
-            o.write(e.toJson().getBytes(StandardCharsets.UTF_8));
-        }
-        log.accept("wrote " + out);
+        EvaluationOutput.write(e, opts, conf);
+        log.accept("wrote " + EvaluationOutput.target(opts));
         return e;
     }
 

@@ -45,10 +45,15 @@ public final class Planner {
             sources.put(t.name(), shard);
             Recipe.Rule rule = recipe.ruleFor(t);
             if (rule == null || rule.method == null) continue;
-            MethodParams p = params.get(rule);
-            if (p == null) {
-                p = rule.method.params(rule.settings, ctx);
-                params.put(rule, p);
+            MethodParams p;
+            if (recipe.hasOwnSettings(t.name())) {
+                p = rule.method.params(recipe.settingsFor(rule, t.name()), ctx);  // a budget's choice for this tensor
+            } else {
+                p = params.get(rule);
+                if (p == null) {
+                    p = rule.method.params(rule.settings, ctx);
+                    params.put(rule, p);
+                }
             }
             if (stats != null) stats.checkCovers(t.name(), t.cols());
             TargetTensor target = rule.method.plan(t, shard, p, ctx);
@@ -77,7 +82,7 @@ public final class Planner {
             specs.add(s);
         }
         ShardLayout layout = ShardLayout.ofGroups(specs);
-        String fingerprint = fingerprint(model, targets, run, stats, inputs.toString());
+        String fingerprint = fingerprint(model, recipe, targets, run, stats, inputs.toString());
         return new CompressionPlan(model.tensors(), targets, sources, groups, layout, fingerprint, largest);
     }
 
@@ -161,9 +166,10 @@ public final class Planner {
         return one;
     }
 
-    private static String fingerprint(ModelDirectory model, Map<String, TargetTensor> targets, CompressOptions run,
-                                      CalibrationStats stats, String inputs) {
+    private static String fingerprint(ModelDirectory model, Recipe recipe, Map<String, TargetTensor> targets,
+                                      CompressOptions run, CalibrationStats stats, String inputs) {
         StringBuilder s = new StringBuilder("nowag-compress-v2\n");
+        s.append("recipe=").append(recipe.fingerprintText()).append('\n');
         s.append("model=").append(model.root()).append('\n');
         for (TensorInfo t : model.tensors()) {
             s.append(t.name()).append(' ').append(t.dtype()).append(' ').append(Arrays.toString(t.shape()))

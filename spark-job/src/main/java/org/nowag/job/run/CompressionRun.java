@@ -1,5 +1,6 @@
 package org.nowag.job.run;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import org.nowag.io.safetensors.TensorInfo;
 import org.nowag.io.safetensors.TensorSpec;
 import org.nowag.job.api.CompressOptions;
 import org.nowag.job.api.CompressionReport;
+import org.nowag.job.budget.BudgetPlanner;
 import org.nowag.job.calib.CalibrationStats;
 import org.nowag.job.commit.OutputClaim;
 import org.nowag.job.commit.OutputLayout;
@@ -58,11 +60,17 @@ public final class CompressionRun {
         public final ModelDirectory model;
         public final CalibrationStats stats;
         public final CompressionPlan plan;
+        /** The recipe the plan follows (with a budget: its per-tensor settings). */
+        public final Recipe recipe;
+        /** The budget's allocation for report.json (null: no budget). */
+        public final ObjectNode budget;
 
-        Planned(ModelDirectory model, CalibrationStats stats, CompressionPlan plan) {
+        Planned(ModelDirectory model, CalibrationStats stats, CompressionPlan plan, Recipe recipe, ObjectNode budget) {
             this.model = model;
             this.stats = stats;
             this.plan = plan;
+            this.recipe = recipe;
+            this.budget = budget;
         }
     }
 
@@ -71,7 +79,20 @@ public final class CompressionRun {
         opts.validate();
         ModelDirectory model = ModelDirectory.open(opts.model(), conf);
         CalibrationStats stats = opts.calibration() == null ? null : CalibrationStats.load(opts.calibration(), conf);
-        return new Planned(model, stats, Planner.plan(model, recipe, opts, stats, conf));
+        Planned planned = new Planned(model, stats, Planner.plan(model, recipe, opts, stats, conf), recipe, null);
+        BudgetPlanner.check(recipe, planned.plan);
+        return planned;
+    }
+
+    /**
+     * A budget's allocation (the recipe with its per-tensor settings): the matrices' loss curves computed on the
+     * executors (one task per matrix), the choice on the driver. Writes nothing.
+     */
+    public BudgetPlanner.Outcome allocate(Recipe recipe, CompressOptions opts) throws IOException {
+        Planned uniform = plan(recipe, opts, spark.hadoopConfiguration());
+        Broadcast<byte[]> confBytes = spark.broadcast(HadoopConfBytes.toBytes(spark.hadoopConfiguration()));
+        Stages stages = new Stages(spark, confBytes, log);
+        return BudgetPlanner.allocate(recipe, uniform.plan, uniform.stats, stages::run, log);
     }
 
     public CompressionReport run(Recipe recipe, CompressOptions opts) throws IOException {
@@ -80,6 +101,12 @@ public final class CompressionRun {
         clock.begin("plan");
         Configuration conf = spark.hadoopConfiguration();
         Planned planned = plan(recipe, opts, conf);
+        if (recipe.budget() != null) {
+            // The budget's settings are part of the plan (and of its fingerprint): allocate first, then plan them.
+            BudgetPlanner.Outcome b = allocate(recipe, opts);
+            Planned allocated = plan(b.recipe, opts, conf);
+            planned = new Planned(allocated.model, allocated.stats, allocated.plan, allocated.recipe, b.report);
+        }
         CompressionPlan plan = planned.plan;
         Path outPath = new Path(opts.out());
         FileSystem outFs = outPath.getFileSystem(conf);

@@ -43,6 +43,8 @@ import org.nowag.job.report.PhaseClock;
 final class Publisher {
     /** Beside each shard holding part tensors: STEM.parts.arrow (model.safetensors -> model.parts.arrow). */
     static final String ARROW_SUFFIX = ".parts.arrow";
+    /** The --recipe file's copy in the output. */
+    static final String RECIPE_FILE = "recipe.yaml";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final OutputLayout out;
@@ -71,6 +73,8 @@ final class Publisher {
                 .write(step(report));
         files.addAll(folder.files);
         report.leftOut = new ArrayList<>(folder.leftOut);
+        // The recipe as written (comments and all) beside the model it made; report.json holds it normalised.
+        if (planned.recipe.text() != null) files.add(write(RECIPE_FILE, planned.recipe.text()));
         report.outputFingerprint = ModelFingerprint.ofOutput(files);
         report.wallSeconds = (System.nanoTime() - started) / 1e9;
         report.phases = new ArrayList<>(clock.finish());

@@ -1,12 +1,15 @@
 package org.nowag.job.run;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
+import org.nowag.io.safetensors.TensorInfo;
 import org.nowag.job.api.CompressOptions;
 import org.nowag.job.api.CompressionReport;
 import org.nowag.job.api.TensorReport;
 import org.nowag.job.commit.ShardRecord;
+import org.nowag.job.plan.Recipe;
 import org.nowag.job.plan.TargetTensor;
 
 /** report.json of a run, from the plan and the shards' records (this run's and an earlier run's). */
@@ -19,12 +22,15 @@ final class RunReports {
         CompressionReport r = new CompressionReport();
         r.model = planned.model.root().toString();
         r.output = out.toString();
-        r.method = single(planned, t -> t.method.name(), "recipe", opts.method().cliName());
-        r.pattern = single(planned, t -> t.params.describe(), "per tensor", opts.pattern().toString());
+        boolean fromFile = planned.recipe.text() != null;
+        r.method = single(planned, t -> t.method.name(), "recipe", fromFile ? "none" : opts.method().cliName());
+        r.pattern = single(planned, t -> t.params.describe(), "per tensor", fromFile ? "none" : opts.pattern().toString());
         r.dataFree = planned.stats == null;
         r.calibration = r.dataFree ? "none (data-free: every input weighted 1)" : planned.stats.source();
         r.fingerprint = planned.plan.fingerprint;
         r.sparkMaster = master;
+        r.recipe = recipe(planned, r.warnings);
+        r.budget = planned.budget;
         Map<String, TensorReport> byName = new java.util.HashMap<>();
         for (ShardRecord s : reused.values()) {
             for (TensorReport t : s.tensors) {
@@ -77,6 +83,28 @@ final class RunReports {
         } catch (java.io.IOException | IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** The recipe, normalised, each rule with the number of tensors it decided; a rule that decided none is a warning. */
+    static ObjectNode recipe(CompressionRun.Planned planned, List<String> warnings) {
+        Recipe recipe = planned.recipe;
+        Map<Integer, Integer> counts = new java.util.HashMap<>();
+        for (TensorInfo t : planned.plan.inputs) {
+            Recipe.Rule rule = recipe.ruleFor(t);
+            if (rule != null) counts.merge(rule.number, 1, Integer::sum);
+        }
+        ObjectNode json = recipe.toJson();
+        json.put("source", recipe.source());
+        for (var e : json.withArray("rules")) {
+            int number = e.get("rule").asInt();
+            int n = counts.getOrDefault(number, 0);
+            ((ObjectNode) e).put("tensors", n);
+            if (n == 0 && recipe.text() != null) {
+                warnings.add("recipe " + recipe.source() + ": rule " + number + " (" + e.get("match").asText()
+                        + ") decided no tensor: an earlier rule took its tensors, or its regex matches none");
+            }
+        }
+        return json;
     }
 
     /** The one value every target has, or several when they differ (a recipe with several methods). */

@@ -54,7 +54,14 @@ public final class KryoClasses implements KryoRegistrator {
             org.nowag.job.calib.StatisticsFileTask.class,
             org.nowag.kernels.model.Perplexity.class,
             org.nowag.job.eval.EvalTask.class,
-            org.nowag.job.eval.EvalResult.class);
+            org.nowag.job.eval.EvalResult.class,
+            // budgets: the loss-curve tasks and the curves they return
+            org.nowag.job.budget.CurveTask.class,
+            org.nowag.job.budget.OwlTask.class,
+            org.nowag.kernels.budget.CurveSpec.class,
+            org.nowag.kernels.budget.CostCurve.class,
+            String[].class,
+            boolean[].class);
 
     /**
      * Every class to register, in registration order: the core list, then each compression method's plug-in and the

@@ -22,6 +22,8 @@ public final class SparkContexts {
         // getActive is private[spark] in Scala, which is public in bytecode: the only way to ask without creating one.
         boolean existed = org.apache.spark.SparkContext$.MODULE$.getActive().isDefined();
         SparkConf conf = new SparkConf(true).setAppName("nowag");
+        // The command's --conf settings win over system properties, as spark-submit's --conf does over defaults.
+        if (!existed) CommandSettings.current().forEach(conf::set);
         if (master != null) {
             conf.setMaster(master);
         } else if (!conf.contains("spark.master")) {
@@ -43,21 +45,32 @@ public final class SparkContexts {
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
             conf.setIfMissing("spark.ui.enabled", "false");
         }
-        return new Handle(JavaSparkContext.fromSparkContext(SparkContext.getOrCreate(conf)), !existed);
+        JavaSparkContext context = JavaSparkContext.fromSparkContext(SparkContext.getOrCreate(conf));
+        // Ours: S3A fails fast unless told otherwise (a context that was running got them from CommandSettings).
+        if (!existed) S3FailFast.fillIn(context.hadoopConfiguration(), null);
+        return new Handle(context, !existed);
     }
 
     /**
-     * The Hadoop configuration a run will use, without starting Spark (for checks made before it starts): the active
-     * context's, else a fresh one with every spark.hadoop.* setting (system properties, spark-submit's conf), as
-     * Spark copies them into the context it makes.
+     * The Hadoop configuration every command uses, for its checks before Spark starts and for commands that never
+     * start it (inspect, import-minilm, dry runs): the active context's (which holds the command's settings while it
+     * runs: {@link CommandSettings}), else a fresh one with every spark.hadoop.* setting (system properties,
+     * spark-submit's conf, then the command's --conf), as Spark copies them into the context it makes, and S3A's
+     * fail-fast defaults ({@link S3FailFast}) where none was given.
      */
     public static org.apache.hadoop.conf.Configuration hadoopConfiguration() {
         scala.Option<SparkContext> active = org.apache.spark.SparkContext$.MODULE$.getActive();
         if (active.isDefined()) return active.get().hadoopConfiguration();
         org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
-        for (scala.Tuple2<String, String> kv : new SparkConf(true).getAllWithPrefix("spark.hadoop.")) {
-            conf.set(kv._1(), kv._2());
+        for (scala.Tuple2<String, String> kv : new SparkConf(true).getAllWithPrefix(CommandSettings.HADOOP_PREFIX)) {
+            conf.set(kv._1(), kv._2(), "spark.hadoop.* (system properties)");
         }
+        CommandSettings.current().forEach((k, v) -> {
+            if (k.startsWith(CommandSettings.HADOOP_PREFIX)) {
+                conf.set(k.substring(CommandSettings.HADOOP_PREFIX.length()), v, CommandSettings.SOURCE);
+            }
+        });
+        S3FailFast.fillIn(conf, null);
         return conf;
     }
 

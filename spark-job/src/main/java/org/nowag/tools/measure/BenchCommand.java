@@ -55,7 +55,7 @@ public final class BenchCommand implements Callable<Integer> {
         OptionValues.positive("--size-gb", sizeGb, "GB of generated model");
         for (String m : methods) CompressionMethod.parse(m);  // an unknown method stops before the model is generated
         SparkMaster.check(master);
-        Configuration conf = new Configuration();
+        Configuration conf = SparkContexts.hadoopConfiguration();
         Preflight.workDirectory("--dir", dir, conf);
         Path root = new Path(dir);
         FileSystem fs = root.getFileSystem(conf);
