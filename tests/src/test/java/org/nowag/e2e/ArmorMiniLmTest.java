@@ -94,8 +94,11 @@ class ArmorMiniLmTest {
             assertEquals(16.0 * (rows + cols) / numel, tr.armor.normBitsPerWeight, 1e-12);
             assertTrue(tr.seconds > 0);
         }
-        JsonNode c = new ObjectMapper().readTree(Files.readString(out.resolve("config.json"))).get("compression");
-        assertEquals("armor", c.get("method").asText());
+        JsonNode rawConfig = new ObjectMapper().readTree(Files.readString(out.resolve("config.json")));
+        assertEquals("nowag_armor", rawConfig.get("model_type").asText(), "no loader takes it for a BERT");
+        JsonNode c = rawConfig.get("quantization_config");
+        assertEquals("armor", c.get("quant_method").asText());
+        assertEquals(1, c.get("format_version").asInt());
         assertEquals("nowag-armor-v1", c.get("format").asText());
         assertEquals(32, c.get("block_size").asInt());
 
@@ -112,7 +115,9 @@ class ArmorMiniLmTest {
             assertArrayEquals(expected, decoded.get(t.name()), t.name() + ": decompress rebuilds the W_hat compress wrote");
         }
         JsonNode denseConfig = new ObjectMapper().readTree(Files.readString(dense.resolve("config.json")));
-        assertFalse(denseConfig.has("compression"));
+        assertFalse(denseConfig.has("compression") || denseConfig.has("quantization_config"));
+        assertEquals(new ObjectMapper().readTree(Files.readString(model.resolve("config.json"))), denseConfig,
+                "decompress gives back the base's config");
     }
 
     @Test

@@ -121,7 +121,7 @@ class CommandsBadInputTest {
         Refusals.assertRefused(run, 2, new String[] {"--samples 0: must be at least 1"}, stats);
     }
 
-    /** A tiny but complete NoWag-VQ model: one 8 x 12 weight as d=4, K=16 parts, and config.json's compression block. */
+    /** A tiny but complete NoWag-VQ model: one 8 x 12 weight as d=4, K=16 parts, and config.json's compression block (format version 0, still read). */
     Path vqModel(String name, long codesBytes) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve(name));
         Random r = new Random(5);

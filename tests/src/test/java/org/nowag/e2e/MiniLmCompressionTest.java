@@ -102,8 +102,14 @@ class MiniLmCompressionTest {
         assertEquals(LINEAR_WEIGHTS, compressed);
 
         JsonNode config = new ObjectMapper().readTree(Files.readString(out.resolve("config.json")));
-        assertEquals("nowag-p", config.path("compression").path("method").asText());
+        assertFalse(config.has("compression"), "no private block: a standard dense model");
+        assertEquals("dense", config.path("sparsity_config").path("format").asText());
+        assertEquals(0.5, config.path("sparsity_config").path("global_sparsity").asDouble(), 1e-9);
+        assertEquals(LINEAR_WEIGHTS, config.path("sparsity_config").path("targets").size());
         assertEquals("bert", config.path("model_type").asText());
+        JsonNode history = new ObjectMapper().readTree(Files.readString(out.resolve("nowag_provenance.json"))).get("history");
+        assertEquals("nowag-p", history.get(history.size() - 1).path("method").asText());
+        assertTrue(Files.readString(out.resolve("README.md")).startsWith("---\n"), "a model card");
         assertArrayEquals(Files.readAllBytes(model.resolve("tokenizer.json")), Files.readAllBytes(out.resolve("tokenizer.json")));
         assertTrue(Files.exists(out.resolve("_SUCCESS")));
         assertFalse(Files.exists(out.resolve("_staging")), "staging is removed once the output is published");

@@ -121,9 +121,9 @@ class SparkStandaloneClusterTest {
         seconds.put(label + " (local[2])", (System.nanoTime() - t0) / 1e9);
     }
 
-    /** The files that name the run (its Spark master and timings, and the manifest that lists their digests). */
+    /** The files that name the run (its Spark master, paths and timings, and the manifest that lists their digests). */
     static boolean namesTheRun(String file) {
-        return file.equals("report.json") || file.equals("report.html") || file.equals(OutputManifest.FILE);
+        return org.nowag.io.model.ModelFingerprint.RUN_FILES.contains(file);
     }
 
     /**

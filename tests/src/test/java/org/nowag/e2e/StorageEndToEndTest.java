@@ -27,7 +27,7 @@ import org.nowag.job.commit.OutputManifest;
  */
 class StorageEndToEndTest {
     /** Differ by design between stores: the reports record paths and times, the manifest records their hashes. */
-    static final java.util.Set<String> PROVENANCE = java.util.Set.of("report.json", "report.html", "_MANIFEST.json", "_SUCCESS");
+    static final java.util.Set<String> PROVENANCE = org.nowag.io.model.ModelFingerprint.RUN_FILES;
 
     @TempDir static Path tmp;
     static Configuration conf;

@@ -53,13 +53,24 @@ class TinyLlamaCalibrateEvaluateTest {
     @BeforeAll
     static void writeModel() throws IOException {
         model = tmp.resolve("tiny-llama");
+        writeLlama(model, new ObjectMapper().createObjectNode(), HIDDEN, FF, LAYERS, 4, 2, 128, DType.F32, 3);
+        String moby = Files.readString(Corpora.mobyDick(), StandardCharsets.UTF_8);
+        text = Files.writeString(tmp.resolve("moby-start.txt"), moby.substring(0, 600));
+    }
+
+    /**
+     * A random Llama as a real HF model directory: config.json (config's keys, then the sizes), a byte-level BPE
+     * tokenizer.json with no merges (vocabulary = the 256 bytes), and model.safetensors in dtype; norms near 1,
+     * matrices normal(0, 0.3), drawn from seed in tensor order.
+     */
+    static void writeLlama(Path model, ObjectNode config, int hidden, int ff, int layers, int heads, int kvHeads,
+                           int positions, DType dtype, long seed) throws IOException {
         Files.createDirectories(model);
         ObjectMapper m = new ObjectMapper();
-        ObjectNode config = m.createObjectNode();
-        config.put("model_type", "llama").put("vocab_size", VOCAB).put("hidden_size", HIDDEN).put("intermediate_size", FF)
-                .put("num_hidden_layers", LAYERS).put("num_attention_heads", 4).put("num_key_value_heads", 2)
-                .put("max_position_embeddings", 128).put("rms_norm_eps", 1e-5).put("hidden_act", "silu");
-        Files.writeString(model.resolve("config.json"), m.writeValueAsString(config));
+        config.put("model_type", "llama").put("vocab_size", VOCAB).put("hidden_size", hidden).put("intermediate_size", ff)
+                .put("num_hidden_layers", layers).put("num_attention_heads", heads).put("num_key_value_heads", kvHeads)
+                .put("max_position_embeddings", positions).put("rms_norm_eps", 1e-5).put("hidden_act", "silu");
+        Files.writeString(model.resolve("config.json"), m.writerWithDefaultPrettyPrinter().writeValueAsString(config));
         // Byte-level BPE with no merges: each UTF-8 byte is one token (GPT-2's byte alphabet as the vocabulary).
         ObjectNode tok = m.createObjectNode();
         tok.putObject("pre_tokenizer").put("type", "ByteLevel").put("add_prefix_space", false).put("use_regex", true);
@@ -71,25 +82,26 @@ class TinyLlamaCalibrateEvaluateTest {
         bpe.putArray("merges");
         Files.writeString(model.resolve("tokenizer.json"), m.writeValueAsString(tok));
 
+        int kvRows = hidden / heads * kvHeads;
         Map<String, long[]> shapes = new LinkedHashMap<>();
-        shapes.put("model.embed_tokens.weight", new long[] {VOCAB, HIDDEN});
-        for (int i = 0; i < LAYERS; i++) {
+        shapes.put("model.embed_tokens.weight", new long[] {VOCAB, hidden});
+        for (int i = 0; i < layers; i++) {
             String p = "model.layers." + i + ".";
-            shapes.put(p + "input_layernorm.weight", new long[] {HIDDEN});
-            shapes.put(p + "self_attn.q_proj.weight", new long[] {HIDDEN, HIDDEN});
-            shapes.put(p + "self_attn.k_proj.weight", new long[] {HIDDEN / 2, HIDDEN});
-            shapes.put(p + "self_attn.v_proj.weight", new long[] {HIDDEN / 2, HIDDEN});
-            shapes.put(p + "self_attn.o_proj.weight", new long[] {HIDDEN, HIDDEN});
-            shapes.put(p + "post_attention_layernorm.weight", new long[] {HIDDEN});
-            shapes.put(p + "mlp.gate_proj.weight", new long[] {FF, HIDDEN});
-            shapes.put(p + "mlp.up_proj.weight", new long[] {FF, HIDDEN});
-            shapes.put(p + "mlp.down_proj.weight", new long[] {HIDDEN, FF});
+            shapes.put(p + "input_layernorm.weight", new long[] {hidden});
+            shapes.put(p + "self_attn.q_proj.weight", new long[] {hidden, hidden});
+            shapes.put(p + "self_attn.k_proj.weight", new long[] {kvRows, hidden});
+            shapes.put(p + "self_attn.v_proj.weight", new long[] {kvRows, hidden});
+            shapes.put(p + "self_attn.o_proj.weight", new long[] {hidden, hidden});
+            shapes.put(p + "post_attention_layernorm.weight", new long[] {hidden});
+            shapes.put(p + "mlp.gate_proj.weight", new long[] {ff, hidden});
+            shapes.put(p + "mlp.up_proj.weight", new long[] {ff, hidden});
+            shapes.put(p + "mlp.down_proj.weight", new long[] {hidden, ff});
         }
-        shapes.put("model.norm.weight", new long[] {HIDDEN});
-        shapes.put("lm_head.weight", new long[] {VOCAB, HIDDEN});
+        shapes.put("model.norm.weight", new long[] {hidden});
+        shapes.put("lm_head.weight", new long[] {VOCAB, hidden});
         List<TensorSpec> specs = new ArrayList<>();
-        shapes.forEach((n, s) -> specs.add(new TensorSpec(n, DType.F32, s)));
-        Random random = new Random(3);
+        shapes.forEach((n, s) -> specs.add(new TensorSpec(n, dtype, s)));
+        Random random = new Random(seed);
         try (OutputStream out = Files.newOutputStream(model.resolve("model.safetensors"))) {
             SafetensorsWriter.write(out, specs, Map.of(), (spec, o) -> {
                 long[] s = spec.shape();
@@ -97,13 +109,11 @@ class TinyLlamaCalibrateEvaluateTest {
                 for (int j = 0; j < v.length; j++) {
                     v[j] = s.length == 1 ? 1f + 0.1f * (float) random.nextGaussian() : 0.3f * (float) random.nextGaussian();
                 }
-                byte[] bytes = new byte[v.length * 4];
-                FloatCodec.encode(v, 0, DType.F32, bytes, 0, v.length);
+                byte[] bytes = new byte[v.length * dtype.bytes()];
+                FloatCodec.encode(v, 0, dtype, bytes, 0, v.length);
                 o.write(bytes);
             });
         }
-        String moby = Files.readString(Corpora.mobyDick(), StandardCharsets.UTF_8);
-        text = Files.writeString(tmp.resolve("moby-start.txt"), moby.substring(0, 600));
     }
 
     /** GPT-2's byte-to-unicode map: printable Latin-1 bytes map to themselves, the rest to U+0100 onwards. */

@@ -114,7 +114,9 @@ class VqMiniLmTest {
         }
 
         JsonNode config = new ObjectMapper().readTree(Files.readString(out.resolve("config.json")));
-        JsonNode c = config.get("compression");
+        assertEquals("nowag_vq", config.get("model_type").asText(), "no loader takes it for a BERT");
+        JsonNode c = config.get("quantization_config");
+        assertEquals("nowag-vq", c.get("quant_method").asText());
         assertEquals("nowag-vq", c.get("method").asText());
         assertEquals(6, c.get("subvector_dim").asInt());
         assertEquals(64, c.get("codebook_size").asInt());
@@ -144,7 +146,8 @@ class VqMiniLmTest {
             assertNotEquals(0, expected.dataAwareLoss, "W_hat is an approximation, not a copy");
         }
         JsonNode denseConfig = new ObjectMapper().readTree(Files.readString(dense.resolve("config.json")));
-        assertFalse(denseConfig.has("compression"), "the dense model is no longer compressed");
+        assertFalse(denseConfig.has("compression") || denseConfig.has("quantization_config"), "no longer compressed");
+        assertEquals("bert", denseConfig.get("model_type").asText(), "the base's model_type is back");
         assertTrue(Files.exists(dense.resolve("tokenizer.json")));
         assertEquals(0, new Decompressor(Fixtures.spark(), System.err::println).run(out.toUri().toString(),
                 dense.toUri().toString(), 5_000_000_000L), "a finished decompression is not redone");
@@ -182,7 +185,7 @@ class VqMiniLmTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new Decompressor(Fixtures.spark(), null).run(model.toUri().toString(),
                         tmp.resolve("d").toUri().toString(), 5_000_000_000L));
-        assertTrue(e.getMessage().contains("not a NoWag-VQ model"), e.getMessage());
+        assertTrue(e.getMessage().contains("declares no NoWag-VQ or ARMOR format"), e.getMessage());
     }
 
     private static byte[] f16(float[] v) {

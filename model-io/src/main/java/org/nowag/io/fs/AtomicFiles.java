@@ -32,7 +32,9 @@ public final class AtomicFiles {
      * committed first), the temp file is deleted and false is returned; the content is the same by construction.
      * On failure the temp file is deleted and the exception rethrown.
      */
-    public static boolean write(FileSystem fs, Path target, Writer writer) throws IOException {
+    public static boolean write(FileSystem store, Path target, Writer writer) throws IOException {
+        // Hadoop's local file system would add a .NAME.crc beside every file: not part of any model folder.
+        FileSystem fs = LocalChecksums.writer(store);
         if (writesDirectly(fs, target)) {
             return writeDirect(fs, target, writer);
         }

@@ -49,6 +49,18 @@ class AtomicFilesTest {
     }
 
     @Test
+    void theLocalFileSystemGetsNoChecksumFileBesideWhatIsWritten() throws IOException {
+        AtomicFiles.write(fs, target, out -> out.write("first".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(List.of("part-00001.bin"), names(), "no hidden .part-00001.bin.crc");
+        // The shared, cached instance still writes checksums for everyone else (its behaviour is not changed).
+        try (var out = fs.create(new Path(dir.toUri().toString(), "other.bin"))) {
+            out.write(1);
+        }
+        assertTrue(names().contains(".other.bin.crc"), names().toString());
+        assertEquals("first", new String(fs.open(target).readAllBytes(), StandardCharsets.UTF_8), "still readable");
+    }
+
+    @Test
     void aWriterThatThrowsLeavesNeitherTempNorTarget() throws IOException {
         IOException boom = new IOException("boom");
         IOException thrown = assertThrows(IOException.class, () -> AtomicFiles.write(fs, target, out -> {

@@ -52,6 +52,19 @@ public final class CompressionReport {
     public boolean alreadyComplete;
     /** Tensors copied unchanged because they hold NaN or infinite weights (--skip-nonfinite). */
     public List<String> skippedNonFinite = new ArrayList<>();
+    /** The command line, secrets redacted (RedactedCommandLine); null when run through the API. */
+    public List<String> commandLine;
+    /** The --include regular expression: the tensors the method was offered. */
+    public String include;
+    /** ISO-8601 UTC start and end of the run, and of each of its phases in order. */
+    public String started;
+    public String finished;
+    public List<Phase> phases = new ArrayList<>();
+    /** SHA-256s telling inputs and outputs apart (ModelFingerprint says over what). */
+    public String inputFingerprint;
+    public String outputFingerprint;
+    /** Entries of the input folder not carried into the output, each "NAME: reason" (OutputFiles). */
+    public List<String> leftOut = new ArrayList<>();
     /** Things the user should know about this output. */
     public List<String> warnings = new ArrayList<>();
     public List<TensorReport> tensors = new ArrayList<>();
@@ -70,5 +83,13 @@ public final class CompressionReport {
 
     public TensorReport tensor(String name) {
         return tensors.stream().filter(t -> t.name.equals(name)).findFirst().orElse(null);
+    }
+
+    /** One phase of a run (plan, compute, write, publish, ...): when it started and ended. */
+    public static final class Phase {
+        public String name;
+        public String started;
+        public String finished;
+        public double seconds;
     }
 }

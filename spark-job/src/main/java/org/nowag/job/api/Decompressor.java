@@ -16,27 +16,30 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.nowag.io.armor.ArmorTensors;
+import org.nowag.io.card.ModelCard;
+import org.nowag.io.card.PublishedConfig;
+import org.nowag.io.card.RawFormat;
 import org.nowag.io.model.ModelDirectory;
+import org.nowag.io.model.OutputFiles;
 import org.nowag.io.model.ShardLayout;
 import org.nowag.io.safetensors.DType;
 import org.nowag.io.safetensors.TensorInfo;
 import org.nowag.io.safetensors.TensorSpec;
 import org.nowag.io.vq.VqTensors;
+import org.nowag.job.commit.ModelFolder;
 import org.nowag.job.commit.OutputLayout;
 import org.nowag.job.exec.DecompressShardTask;
-import org.nowag.job.method.armor.ArmorPlugin;
-import org.nowag.job.method.vq.VqPlugin;
+import org.nowag.job.report.Invocation;
 import org.nowag.job.run.CompressionRun;
 import org.nowag.job.spark.HadoopConfBytes;
 
 /**
  * `nowag decompress`: turns a NoWag-VQ or ARMOR model back into a dense HF model (W_hat in each weight's original dtype and
- * shape, from config.json's compression block), so any HF-style tool loads it. One Spark task per output shard;
+ * shape, from config.json's quantization_config, or an older output's compression block), so any HF-style tool loads it. One Spark task per output shard;
  * shards are staged and published like `compress` (a re-run of a finished output does nothing).
  */
 public final class Decompressor {
@@ -52,17 +55,12 @@ public final class Decompressor {
 
     /** @return the number of weights decoded (0 when the output was already complete). */
     public int run(String model, String outUri, long maxShardBytes) throws IOException {
+        String started = java.time.Instant.now().toString();
         Configuration conf = spark.hadoopConfiguration();
         ModelDirectory in = ModelDirectory.open(model, conf);
         ObjectNode config = in.configJson() == null ? null : (ObjectNode) JSON.readTree(in.configJson());
-        JsonNode compression = config == null ? null : config.get("compression");
-        String format = compression == null ? "" : compression.path("format").asText();
-        if (!VqPlugin.FORMAT.equals(format) && !ArmorPlugin.FORMAT.equals(format)) {
-            throw new IllegalArgumentException(in.root() + " is not a NoWag-VQ model (config.json has no compression "
-                    + "block with format " + VqPlugin.FORMAT + " or " + ArmorPlugin.FORMAT
-                    + "); decompress reads what compress --method nowag-vq or --method armor wrote");
-        }
-        JsonNode originals = compression.path("tensors");
+        PublishedConfig.Declared declared = declared(in, config);
+        JsonNode originals = declared.tensors();
         List<TensorSpec> outputs = new ArrayList<>();
         List<String> vqWeights = new ArrayList<>();
         List<String> armorWeights = new ArrayList<>();
@@ -74,12 +72,12 @@ public final class Decompressor {
                 JsonNode o = originals.get(w);
                 if (o == null || !o.path("shape").isArray() || o.path("shape").size() != 2) {
                     throw new IllegalArgumentException("config.json of " + in.root() + " does not record the dtype and "
-                            + "shape of " + w + " (compression.tensors)");
+                            + "shape of " + w + " (quantization_config.tensors)");
                 }
                 outputs.add(new TensorSpec(w, DType.parse("config.json", o.path("dtype").asText()),
                         new long[] {o.path("shape").get(0).asLong(), o.path("shape").get(1).asLong()}));
                 vqWeights.add(w);
-            } else if (ArmorPlugin.FORMAT.equals(format) && originals.has(t.name())) {
+            } else if (declared.format == RawFormat.ARMOR && originals.has(t.name())) {
                 // ARMOR keeps the dense W_hat under the weight's name; it is rebuilt from the parts, not copied
                 outputs.add(new TensorSpec(t.name(), t.dtype(), t.shape()));
                 armorWeights.add(t.name());
@@ -161,18 +159,37 @@ public final class Decompressor {
         if (layout.shardCount() > 1) {
             out.writeText(new Path(outPath, ShardLayout.INDEX_FILE), layout.indexJson());
         }
-        // A dense model again: the compression block moves to a provenance note that loaders ignore.
-        config.remove("compression");
-        config.set("nowag_decompressed_from", compression);
-        out.writeText(new Path(outPath, ModelDirectory.CONFIG_FILE), JSON.writeValueAsString(config));
-        for (Path other : in.otherFiles()) {
-            if (other.getName().equals("report.json")) continue;  // the compress report describes the VQ model
-            FileUtil.copy(in.fileSystem(), other, outFs, new Path(outPath, other.getName()), false, true, conf);
-        }
+        // A dense model again: the base's model_type and architectures back, the method's description in the
+        // provenance file; the input's side files by the rules every output follows.
+        ModelFolder.Step step = new ModelFolder.Step();
+        step.command = "decompress";
+        step.kind = ModelCard.Kind.DECOMPRESSED;
+        step.method = declared.format.quantMethod;
+        step.description = declared.description.deepCopy();
+        step.tool = "nowag-spark " + Version.VERSION;
+        step.started = started;
+        step.finished = java.time.Instant.now().toString();
+        step.commandLine = Invocation.commandLine();
+        step.versions.put("Spark", spark.version());
+        step.versions.put("Java", System.getProperty("java.version"));
+        new ModelFolder(outFs, outPath, in, new OutputFiles(List.of())).write(step);
         out.writeText(out.successMarker(), fingerprint);
         outFs.delete(out.staging(), true);
         log.accept("wrote dense model " + outPath);
         return vqWeights.size() + armorWeights.size();
+    }
+
+    /** The raw format the model's config.json declares (format_version 1, or an older output's compression block). */
+    static PublishedConfig.Declared declared(ModelDirectory in, JsonNode config) {
+        String file = new Path(in.root(), ModelDirectory.CONFIG_FILE).toString();
+        PublishedConfig.Declared d = config == null ? null : PublishedConfig.rawFormatOf(file, config);
+        if (d == null) {
+            throw new IllegalArgumentException(file + " declares no NoWag-VQ or ARMOR format (no quantization_config "
+                    + "with quant_method " + RawFormat.NOWAG_VQ.quantMethod + " or " + RawFormat.ARMOR.quantMethod
+                    + ", no compression block of an older output); decompress reads what compress --method nowag-vq "
+                    + "or --method armor wrote");
+        }
+        return d;
     }
 
     private static String fingerprint(ModelDirectory in, long maxShardBytes) {

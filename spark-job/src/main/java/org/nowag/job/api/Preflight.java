@@ -29,8 +29,6 @@ import org.nowag.job.commit.FileOutput;
 import org.nowag.job.commit.RunFingerprint;
 import org.nowag.job.calib.StatisticsFileWriter;
 import org.nowag.job.eval.EvalOptions;
-import org.nowag.job.method.armor.ArmorPlugin;
-import org.nowag.job.method.vq.VqPlugin;
 import org.nowag.job.plan.Recipe;
 import org.nowag.job.run.CompressionRun;
 import org.nowag.job.eval.Evaluation;
@@ -153,20 +151,15 @@ public final class Preflight {
         Path out = OutputTarget.directory("--out", outUri, conf);
         ModelDirectory in = ModelDirectory.open(model, conf);
         model(in, "decompress");
-        JsonNode compression = JSON.readTree(in.configJson()).path("compression");
-        String format = compression.path("format").asText();
         Path config = new Path(in.root(), ModelDirectory.CONFIG_FILE);
-        if (!VqPlugin.FORMAT.equals(format) && !ArmorPlugin.FORMAT.equals(format)) {
-            throw new IllegalArgumentException(config + " has no compression block with format " + VqPlugin.FORMAT
-                    + " or " + ArmorPlugin.FORMAT + "; decompress reads what compress --method nowag-vq or --method armor wrote");
-        }
-        JsonNode originals = compression.path("tensors");
+        org.nowag.io.card.PublishedConfig.Declared declared = Decompressor.declared(in, JSON.readTree(in.configJson()));
+        JsonNode originals = declared.tensors();
         for (TensorInfo t : in.tensors()) {
             if (VqTensors.isCodes(t.name())) {
                 String w = VqTensors.weightOf(t.name());
                 long[] shape = recordedShape(config, originals, w);
                 vqParts(in, w, shape[0], shape[1]);
-            } else if (ArmorPlugin.FORMAT.equals(format) && originals.has(t.name())) {
+            } else if (declared.format == org.nowag.io.card.RawFormat.ARMOR && originals.has(t.name())) {
                 armorParts(in, t);
             }
         }
@@ -214,7 +207,7 @@ public final class Preflight {
         if (shape == null || !shape.isArray() || shape.size() != 2 || !shape.get(0).canConvertToLong()
                 || !shape.get(1).canConvertToLong() || shape.get(0).asLong() < 1 || shape.get(1).asLong() < 1) {
             throw new IllegalArgumentException(config + " does not record the [rows, cols] shape of " + weight
-                    + " (compression.tensors)");
+                    + " (quantization_config.tensors)");
         }
         return new long[] {shape.get(0).asLong(), shape.get(1).asLong()};
     }

@@ -30,6 +30,8 @@ public final class TensorReport {
      * every term; null for the pruning methods (their output is the dense weight).
      */
     public Double bitsPerWeight;
+    /** Bits per weight as the output stores it: bitsPerWeight for NoWag-VQ and ARMOR, the dtype's width for a dense weight. */
+    public Double storedBitsPerWeight;
     /** For 2:4: 16-bit kept value + 2-bit position per kept weight. */
     public Double compact24BitsPerWeight;
     /**

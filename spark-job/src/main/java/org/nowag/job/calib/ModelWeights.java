@@ -48,6 +48,10 @@ public final class ModelWeights {
                 return Family.BERT;
             case "llama": case "mistral": case "qwen2":
                 return Family.LLAMA;
+            case "nowag_vq": case "nowag_armor":
+                throw new IllegalArgumentException("model " + uri + ": model_type \"" + modelType + "\" is a raw "
+                        + (modelType.equals("nowag_vq") ? "NoWag-VQ" : "ARMOR") + " output with no dense weights; "
+                        + "run nowag decompress first and use its output");
             default:
                 throw new IllegalArgumentException("model " + uri + ": model_type \"" + modelType
                         + "\" has no forward pass here (supported: bert; llama, mistral, qwen2)");

@@ -136,7 +136,7 @@ final class CompressCommand implements Callable<Integer> {
     boolean dryRun;
 
     @Option(names = "--no-config", description = "Accept a model without config.json. The output then has none (pruning) "
-            + "or one holding only the compression block (nowag-vq, armor): Hugging Face loaders cannot load it until "
+            + "or one holding only its declared format (nowag-vq, armor): Hugging Face loaders cannot load it until "
             + "the model's config.json is added. Without this option such a model is refused.")
     boolean noConfig;
 
@@ -152,7 +152,7 @@ final class CompressCommand implements Callable<Integer> {
         // Everything cheap before Spark starts and before any byte is written: a refusal leaves nothing behind.
         if (Preflight.compress(rules, opts, SparkContexts.hadoopConfiguration()).model.configJson() == null) {
             Log.info("warning: " + opts.model() + " has no config.json (--no-config); the output will have none "
-                    + "(nowag-vq and armor: only the compression block), so Hugging Face loaders cannot load it as it is");
+                    + "(nowag-vq and armor: only their declared format), so Hugging Face loaders cannot load it as it is");
         }
         try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master);
              Progress progress = Progress.forCommand(spark.context, Log::info)) {

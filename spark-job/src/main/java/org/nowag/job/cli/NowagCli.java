@@ -100,6 +100,7 @@ public final class NowagCli {
         });
         boolean verbose = Arrays.asList(args).contains("--verbose") || Boolean.getBoolean("nowag.debug");
         Logging.configure(verbose);
+        org.nowag.job.report.Invocation.begin(args);
         try {
             return cli.execute(args);
         } catch (RuntimeException | Error e) {
@@ -108,6 +109,7 @@ public final class NowagCli {
             if (verbose) e.printStackTrace();
             return 1;
         } finally {
+            org.nowag.job.report.Invocation.end();
             Logging.configure(false);
         }
     }

@@ -63,7 +63,7 @@ public interface MethodPlugin extends Serializable {
      */
     TensorReport write(TensorWork work, Configuration conf, TensorOutput out) throws IOException;
 
-    /** Keys of config.json's compression block that hold for this method with these parameters. */
+    /** Keys of the method's description (quantization_config, provenance) that hold for these parameters. */
     void describeRun(ObjectNode compression, MethodParams params, List<TensorReport> tensors);
 
     /** This method's keys in a tensor's entry of compression.tensors (name, method, dtype and shape are there). */

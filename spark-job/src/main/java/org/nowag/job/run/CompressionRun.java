@@ -17,6 +17,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.nowag.io.model.ModelDirectory;
+import org.nowag.io.model.ModelFingerprint;
 import org.nowag.io.model.ShardLayout;
 import org.nowag.io.safetensors.TensorInfo;
 import org.nowag.io.safetensors.TensorSpec;
@@ -35,6 +36,8 @@ import org.nowag.job.plan.CompressionPlan;
 import org.nowag.job.plan.Planner;
 import org.nowag.job.plan.Recipe;
 import org.nowag.job.plan.TargetTensor;
+import org.nowag.job.report.Invocation;
+import org.nowag.job.report.PhaseClock;
 import org.nowag.job.spark.HadoopConfBytes;
 
 /**
@@ -94,6 +97,8 @@ public final class CompressionRun {
 
     public CompressionReport run(Recipe recipe, CompressOptions opts) throws IOException {
         long started = System.nanoTime();
+        PhaseClock clock = new PhaseClock();
+        clock.begin("plan");
         Configuration conf = spark.hadoopConfiguration();
         Planned planned = plan(recipe, opts, conf);
         if (recipe.budget() != null) {
@@ -132,7 +137,7 @@ public final class CompressionRun {
                 log.accept("resuming the run staged in " + out.staging());
             }
             try {
-                return execute(planned, opts, out, claim, started);
+                return execute(planned, opts, out, claim, started, clock);
             } catch (NonFiniteRefusal e) {
                 if (fresh) deleteCreated(out, e);  // nothing of a refused run is kept
                 throw new IllegalArgumentException(e.getMessage());
@@ -160,7 +165,7 @@ public final class CompressionRun {
     }
 
     private CompressionReport execute(Planned planned, CompressOptions opts, OutputLayout out, OutputClaim claim,
-                                      long started) throws IOException {
+                                      long started, PhaseClock clock) throws IOException {
         CompressionPlan plan = planned.plan;
         ShardLayout layout = plan.outputLayout;
         Map<String, ShardRecord> reused = out.committedShards();
@@ -177,10 +182,12 @@ public final class CompressionRun {
 
         Broadcast<byte[]> confBytes = spark.broadcast(HadoopConfBytes.toBytes(spark.hadoopConfiguration()));
         Stages stages = new Stages(spark, confBytes, log);
+        clock.begin("prepare");
         Map<String, Serializable> prepared = prepare(planned, out, todo, stages, confBytes, nonFinite);
         if (!nonFinite.isEmpty() && !opts.skipNonFinite()) throw refusal(planned, nonFinite);
 
         Map<String, ShardRecord> written = new LinkedHashMap<>();
+        clock.begin("compress and write shards");
         while (!todo.isEmpty()) {
             List<ShardTask> tasks = new ArrayList<>();
             for (int i : todo) tasks.add(shardTask(planned, out, i, prepared, nonFinite));
@@ -203,12 +210,17 @@ public final class CompressionRun {
             throw new IllegalStateException("stopped after committing every shard (fault injection for tests)");
         }
         claim.check();
+        clock.begin("publish");
         CompressionReport report = RunReports.build(planned, opts, spark.master(), out.root(), reused, written, nonFinite);
+        report.commandLine = Invocation.commandLine();
+        report.include = opts.include();
+        report.started = clock.started();
+        report.inputFingerprint = ModelFingerprint.ofInput(planned.model);
         for (Map.Entry<String, String> e : nonFinite.entrySet()) {
             log.accept("warning: " + e.getKey() + " holds NaN or infinite weights (" + e.getValue() + "); copied unchanged");
         }
-        new Publisher(out, planned, spark.hadoopConfiguration()).publish(report, finalLayout(planned, nonFinite),
-                all(reused, written), started);
+        new Publisher(out, planned).publish(report, finalLayout(planned, nonFinite), all(reused, written), started,
+                clock);
         claim.release();
         removeStaging(out, null);
         log.accept("wrote " + out.root() + " (report: " + out.report() + ")");

@@ -4,32 +4,39 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.hadoop.fs.Path;
-import org.nowag.io.fs.AtomicFiles;
+import org.nowag.io.card.ModelCard;
 import org.nowag.io.fs.FileDigest;
-import org.nowag.io.model.ModelDirectory;
+import org.nowag.io.model.ModelFingerprint;
+import org.nowag.io.model.OutputFiles;
 import org.nowag.io.model.ShardLayout;
+import org.nowag.io.safetensors.TensorInfo;
+import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.api.CompressionReport;
 import org.nowag.job.api.TensorReport;
 import org.nowag.job.api.Version;
+import org.nowag.job.commit.ModelFolder;
 import org.nowag.job.commit.OutputLayout;
 import org.nowag.job.commit.OutputManifest;
 import org.nowag.job.commit.ShardRecord;
 import org.nowag.job.plan.TargetTensor;
 import org.nowag.job.report.HtmlReport;
+import org.nowag.job.report.PhaseClock;
 
 /**
- * The driver's last step, once every shard is committed: the index (several shards), config.json with the
- * compression block, the model's other files, report.json and report.html, then _MANIFEST.json (the shards'
+ * The driver's last step, once every shard is committed: the index (several shards), config.json, the model's side
+ * files, nowag_provenance.json and README.md (ModelFolder; docs/output-format.md), report.json and report.html, then _MANIFEST.json (the shards'
  * digests from their records, the small files' from the bytes written here: nothing is read back) and last
  * _SUCCESS. Only the run holding the output's claim gets here.
  */
@@ -42,12 +49,10 @@ final class Publisher {
 
     private final OutputLayout out;
     private final CompressionRun.Planned planned;
-    private final Configuration conf;
 
-    Publisher(OutputLayout out, CompressionRun.Planned planned, Configuration conf) {
+    Publisher(OutputLayout out, CompressionRun.Planned planned) {
         this.out = out;
         this.planned = planned;
-        this.conf = conf;
     }
 
     static String arrowFileFor(String shardName) {
@@ -55,30 +60,25 @@ final class Publisher {
         return stem + ARROW_SUFFIX;
     }
 
-    void publish(CompressionReport report, ShardLayout layout, Map<String, ShardRecord> records, long started)
-            throws IOException {
+    void publish(CompressionReport report, ShardLayout layout, Map<String, ShardRecord> records, long started,
+                 PhaseClock clock) throws IOException {
         List<FileDigest> files = new ArrayList<>();
         for (ShardRecord r : records.values()) {
             files.add(r.shardDigest);
             if (r.arrowDigest != null) files.add(r.arrowDigest);
         }
         if (layout.shardCount() > 1) files.add(write(ShardLayout.INDEX_FILE, layout.indexJson()));
-        String config = planned.model.configJson();
-        boolean parts = false;
-        for (ShardRecord r : records.values()) parts |= r.arrowDigest != null;
-        // A model without config.json (--no-config): a dense output (pruned, copied) gets none either, like its
-        // input; an output with compressed parts gets one holding the compression block, which decompress reads.
-        if (config != null || parts) {
-            ObjectNode node = config == null ? JSON.createObjectNode() : (ObjectNode) JSON.readTree(config);
-            node.set("compression", compressionBlock(report));
-            files.add(write(ModelDirectory.CONFIG_FILE, JSON.writeValueAsString(node)));
-        }
-        for (Path other : planned.model.otherFiles()) {
-            if (planned.recipe.text() == null || !other.getName().equals(RECIPE_FILE)) files.add(copy(other));
-        }
+        // config.json in the ecosystem's keys, the side files that belong to the model, the history and the card
+        ModelFolder.Written folder = new ModelFolder(out.fs(), out.root(), planned.model, new OutputFiles(List.of()))
+                .write(step(report));
+        files.addAll(folder.files);
+        report.leftOut = new ArrayList<>(folder.leftOut);
         // The recipe as written (comments and all) beside the model it made; report.json holds it normalised.
         if (planned.recipe.text() != null) files.add(write(RECIPE_FILE, planned.recipe.text()));
+        report.outputFingerprint = ModelFingerprint.ofOutput(files);
         report.wallSeconds = (System.nanoTime() - started) / 1e9;
+        report.phases = new ArrayList<>(clock.finish());
+        report.finished = Instant.now().toString();
         files.add(write(out.report().getName(), report.toJson()));
         files.add(write("report.html", HtmlReport.render(report)));
         // The manifest, then _SUCCESS, last: a reader that sees _SUCCESS finds a complete manifest beside it.
@@ -88,7 +88,39 @@ final class Publisher {
     }
 
     /**
-     * config.json's compression block: the tool, the method, and per compressed tensor its method, dtype and shape
+     * What this run made, for ModelFolder: a raw format when any tensor is NoWag-VQ (or else ARMOR), otherwise a
+     * pruned dense model whose sparsity_config names the pruned weights and the 2-D float weights left dense.
+     */
+    ModelFolder.Step step(CompressionReport report) {
+        ModelFolder.Step s = new ModelFolder.Step();
+        s.command = "compress";
+        Set<String> methods = new HashSet<>();
+        for (TargetTensor t : planned.plan.targets) methods.add(t.method.name());
+        s.kind = methods.contains(CompressionMethod.NOWAG_VQ.cliName()) ? ModelCard.Kind.RAW_VQ
+                : methods.contains(CompressionMethod.ARMOR.cliName()) ? ModelCard.Kind.RAW_ARMOR : ModelCard.Kind.PRUNED;
+        s.method = report.method;
+        s.description = compressionBlock(report);
+        Set<String> pruned = new TreeSet<>();
+        for (TensorReport t : report.tensors) if (!"copy".equals(t.method)) pruned.add(t.name);
+        s.prunedWeights = new ArrayList<>(pruned);
+        for (TensorInfo t : planned.plan.inputs) {
+            if (t.shape().length == 2 && t.dtype().isFloatConvertible() && !pruned.contains(t.name())) s.leftDense.add(t.name());
+        }
+        s.sparsity = report.overallSparsity;
+        s.pattern = report.pattern;
+        s.bitsPerWeight = report.bitsPerWeight;
+        s.commandLine = report.commandLine;
+        s.tool = report.tool;
+        s.started = report.started;
+        s.finished = Instant.now().toString();
+        s.versions.put("Spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
+        s.versions.put("Java", System.getProperty("java.version"));
+        return s;
+    }
+
+    /**
+     * The method's description (quantization_config of a raw output, and the provenance step; older outputs kept it as
+     * config.json's compression block): the tool, the method, and per compressed tensor its method, dtype and shape
      * with the method's own keys; a run whose tensors share one method and parameters also gets that method's
      * run-level keys (format, pattern, ...), as every output before recipes had them.
      */
@@ -127,22 +159,6 @@ final class Publisher {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         out.writeBytes(new Path(out.root(), name), bytes);
         return new FileDigest(name, bytes.length, sha256(bytes));
-    }
-
-    /** Copies one of the model's other files (tokenizer, ...), hashing it on the way. */
-    private FileDigest copy(Path source) throws IOException {
-        Path dest = new Path(out.root(), source.getName());
-        FileDigest[] digest = new FileDigest[1];
-        out.fs().delete(dest, false);
-        try (InputStream in = source.getFileSystem(conf).open(source)) {
-            AtomicFiles.write(out.fs(), dest, o -> {
-                FileDigest.Counting counted = new FileDigest.Counting(o);
-                in.transferTo(counted);
-                counted.close();
-                digest[0] = counted.digest(dest.getName());
-            });
-        }
-        return digest[0];
     }
 
     private static String sha256(byte[] bytes) {

@@ -55,6 +55,7 @@ final class RunReports {
             TensorReport tr = byName.get(t.name());
             if (tr == null) continue;  // copied unchanged: NaN or infinite weights
             r.tensors.add(tr);
+            tr.storedBitsPerWeight = tr.bitsPerWeight != null ? tr.bitsPerWeight : denseBits(tr.dtype);
             kept += tr.kept;
             total += tr.numel;
             r.totalProxyLoss += tr.proxyLoss;
@@ -73,6 +74,15 @@ final class RunReports {
             r.warnings.add(name + " holds NaN or infinite weights (" + why + "); copied unchanged, not compressed");
         });
         return r;
+    }
+
+    /** The width of a dense weight's dtype in bits, or null for a name this build does not know. */
+    static Double denseBits(String dtype) {
+        try {
+            return dtype == null ? null : 8.0 * org.nowag.io.safetensors.DType.parse("report", dtype).bytes();
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The recipe, normalised, each rule with the number of tensors it decided; a rule that decided none is a warning. */
