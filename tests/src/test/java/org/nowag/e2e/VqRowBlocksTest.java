@@ -7,11 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nowag.io.fs.FileDigest;
 import org.nowag.io.safetensors.DType;
 import org.nowag.io.safetensors.FloatCodec;
 import org.nowag.io.vq.CodePacking;
@@ -22,6 +26,9 @@ import org.nowag.job.api.CompressionReport;
 import org.nowag.job.api.Compressor;
 import org.nowag.job.api.Decompressor;
 import org.nowag.job.api.TensorReport;
+import org.nowag.job.commit.OutputLayout;
+import org.nowag.job.commit.OutputManifest;
+import org.nowag.job.commit.ShardRecord;
 import org.nowag.kernels.vq.NoWagVq;
 import org.nowag.kernels.vq.VqConfig;
 import org.nowag.kernels.vq.VqResult;
@@ -113,5 +120,50 @@ class VqRowBlocksTest {
             FloatCodec.encode(wHat, 0, DType.F32, bytes, 0, wHat.length);
             assertArrayEquals(bytes, decoded.get(t), t + ": decompress drops the padding and equals the kernel's W_hat");
         }
+        assertEquals(List.of(), OutputManifest.verify(localFs(), hadoopPath(dense)), "a decompressed model has a manifest");
+        assertTrue(Files.notExists(dense.resolve("_staging")), "nothing staged is left behind");
+        resumedDecompressionWritesOnlyTheShardsWithoutARecord(tmp.resolve("blocks"));
+    }
+
+    /**
+     * A decompression that died after committing its first shard (shard and record in place, as the task leaves them):
+     * the re-run writes only the other shards, leaves the committed one untouched, and publishes the same bytes.
+     */
+    private void resumedDecompressionWritesOnlyTheShardsWithoutARecord(Path vqModel) throws IOException {
+        long shardBytes = 20L << 20;
+        Path whole = tmp.resolve("dense-shards");
+        new Decompressor(Fixtures.spark(), null).run(vqModel.toUri().toString(), whole.toUri().toString(), shardBytes);
+        String first = "model-00001-of-" + Files.readString(whole.resolve("model.safetensors.index.json"))
+                .replaceAll("(?s).*model-00001-of-(\\d+)\\.safetensors.*", "$1") + ".safetensors";
+        assertTrue(Files.exists(whole.resolve(first)), first);
+
+        Path crashed = tmp.resolve("dense-crashed");
+        OutputLayout layout = new OutputLayout(localFs(), hadoopPath(crashed));
+        layout.begin(Files.readString(whole.resolve("_SUCCESS")).trim());
+        Files.copy(whole.resolve(first), crashed.resolve(first));
+        Files.setLastModifiedTime(crashed.resolve(first), FileTime.fromMillis(946684800000L));
+        ShardRecord committed = new ShardRecord();
+        committed.shard = first;
+        committed.shardDigest = FileDigest.of(localFs(), hadoopPath(crashed.resolve(first)));
+        layout.writeText(layout.record(first), committed.toJson());
+
+        List<String> log = new ArrayList<>();
+        new Decompressor(Fixtures.spark(), log::add).run(vqModel.toUri().toString(), crashed.toUri().toString(), shardBytes);
+        assertTrue(log.stream().anyMatch(l -> l.matches("decompress: .* \\(\\d+ to write, 1 committed\\)")), log.toString());
+        assertEquals(946684800000L, Files.getLastModifiedTime(crashed.resolve(first)).toMillis(), "the committed shard is not rewritten");
+        assertEquals(List.of(), OutputManifest.verify(localFs(), hadoopPath(crashed)));
+        Map<String, byte[]> expected = Fixtures.rawTensors(whole);
+        Map<String, byte[]> resumed = Fixtures.rawTensors(crashed);
+        assertEquals(expected.keySet(), resumed.keySet());
+        for (String t : expected.keySet()) assertArrayEquals(expected.get(t), resumed.get(t), t);
+        assertTrue(Files.notExists(crashed.resolve("_staging")));
+    }
+
+    private static FileSystem localFs() throws IOException {
+        return FileSystem.getLocal(new Configuration());
+    }
+
+    private static org.apache.hadoop.fs.Path hadoopPath(Path p) {
+        return new org.apache.hadoop.fs.Path(p.toUri());
     }
 }

@@ -21,6 +21,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.nowag.io.armor.ArmorTensors;
 import org.nowag.io.card.ModelCard;
+import org.nowag.io.fs.FileDigest;
 import org.nowag.io.card.PublishedConfig;
 import org.nowag.io.card.RawFormat;
 import org.nowag.io.model.ModelDirectory;
@@ -31,7 +32,10 @@ import org.nowag.io.safetensors.TensorInfo;
 import org.nowag.io.safetensors.TensorSpec;
 import org.nowag.io.vq.VqTensors;
 import org.nowag.job.commit.ModelFolder;
+import org.nowag.job.commit.OutputClaim;
 import org.nowag.job.commit.OutputLayout;
+import org.nowag.job.commit.OutputManifest;
+import org.nowag.job.commit.ShardRecord;
 import org.nowag.job.exec.DecompressShardTask;
 import org.nowag.job.report.Invocation;
 import org.nowag.job.run.CompressionRun;
@@ -39,8 +43,10 @@ import org.nowag.job.spark.HadoopConfBytes;
 
 /**
  * `nowag decompress`: turns a NoWag-VQ or ARMOR model back into a dense HF model (W_hat in each weight's original dtype and
- * shape, from config.json's quantization_config, or an older output's compression block), so any HF-style tool loads it. One Spark task per output shard;
- * shards are staged and published like `compress` (a re-run of a finished output does nothing).
+ * shape, from config.json's quantization_config, or an older output's compression block), so any HF-style tool loads it.
+ * It commits like `compress` (docs/run-and-commit.md): the output's claim, one Spark task per output shard writing the
+ * final shard once and its record, a re-run that redoes only uncommitted shards (or nothing, when finished), then the
+ * side files, the manifest and _SUCCESS.
  */
 public final class Decompressor {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -93,90 +99,110 @@ public final class Decompressor {
         CompressionRun.checkNotInside(in.root(), outPath);
         OutputLayout out = new OutputLayout(outFs, outPath);
         String fingerprint = fingerprint(in, maxShardBytes);
-        switch (out.state(fingerprint)) {
-            case COMPLETE:
-                log.accept("output " + outPath + " is already complete; nothing to do");
+        // Read-only first (a finished output is answered, someone else's refused), then the same claim compress takes.
+        if (finishedOrRefused(out, out.state(fingerprint))) return 0;
+        try (OutputClaim claim = OutputClaim.acquire(out, conf, log)) {
+            OutputLayout.State state = out.state(fingerprint);
+            if (finishedOrRefused(out, state)) {
+                claim.release();
+                CompressionRun.removeStaging(out, null);
                 return 0;
-            case CONFLICT:
-                throw new IllegalArgumentException("output directory " + outPath + " is not empty and holds no "
-                        + "decompression of this model; choose another --out or remove it");
-            case RESUME:
+            }
+            if (state == OutputLayout.State.RESUME) {
                 log.accept("resuming the decompression staged in " + out.staging());
-                break;
-            default:
+            } else {
                 out.begin(fingerprint);
-        }
-        List<DecompressShardTask> tasks = new ArrayList<>();
-        for (int i = 0; i < layout.shardCount(); i++) {
-            Path staged = out.stagedShard(layout.shardName(i));
-            if (outFs.exists(staged)) continue;
-            Map<String, String> needed = new LinkedHashMap<>();
-            List<String> decoded = new ArrayList<>();
-            List<String> decodedArmor = new ArrayList<>();
-            for (TensorSpec s : layout.shardTensors(i)) {
-                if (vqWeights.contains(s.name())) {
-                    decoded.add(s.name());
-                    for (String suffix : new String[] {VqTensors.CODES, VqTensors.CODEBOOK, VqTensors.ROW_NORMS, VqTensors.COL_NORMS}) {
-                        String name = s.name() + suffix;
-                        if (!shardOf.containsKey(name)) {
-                            throw new IllegalArgumentException(in.root() + " lacks the VQ tensor " + name);
-                        }
-                        needed.put(name, shardOf.get(name));
+            }
+            Map<String, ShardRecord> committed = out.committedShards();
+            List<DecompressShardTask> tasks = new ArrayList<>();
+            for (int i = 0; i < layout.shardCount(); i++) {
+                String shard = layout.shardName(i);
+                if (committed.containsKey(shard)) continue;
+                tasks.add(task(in, layout.shardTensors(i), shardOf, vqWeights, armorWeights,
+                        new Path(outPath, shard), out.record(shard)));
+            }
+            log.accept(String.format("decompress: %d VQ and %d ARMOR weights into %d shards (%d to write, %d committed)",
+                    vqWeights.size(), armorWeights.size(), layout.shardCount(), tasks.size(), committed.size()));
+            List<FileDigest> files = new ArrayList<>();
+            for (ShardRecord r : committed.values()) files.add(r.shardDigest);
+            if (!tasks.isEmpty()) {
+                Broadcast<byte[]> confBytes = spark.broadcast(HadoopConfBytes.toBytes(conf));
+                spark.setJobDescription("nowag decompress: " + tasks.size() + " shards");
+                try {
+                    for (ShardRecord r : spark.parallelize(tasks, tasks.size())
+                            .map(t -> t.run(HadoopConfBytes.fromBytes(confBytes.value()))).collect()) {
+                        files.add(r.shardDigest);
                     }
-                } else if (armorWeights.contains(s.name())) {
-                    decodedArmor.add(s.name());
-                    for (String suffix : ArmorTensors.SUFFIXES) {
-                        String name = s.name() + suffix;
-                        if (!shardOf.containsKey(name)) {
-                            throw new IllegalArgumentException(in.root() + " lacks the ARMOR tensor " + name);
-                        }
-                        needed.put(name, shardOf.get(name));
-                    }
-                } else {
-                    needed.put(s.name(), shardOf.get(s.name()));
+                } finally {
+                    spark.setJobDescription(null);
                 }
             }
-            tasks.add(new DecompressShardTask(staged.toString(), layout.shardTensors(i), needed, decoded, decodedArmor));
+            claim.check();
+            if (layout.shardCount() > 1) files.add(out.writeHashed(ShardLayout.INDEX_FILE, layout.indexJson()));
+            // A dense model again: the base's model_type and architectures back, the method's description in the
+            // provenance file; the input's side files by the rules every output follows.
+            ModelFolder.Step step = new ModelFolder.Step();
+            step.command = "decompress";
+            step.kind = ModelCard.Kind.DECOMPRESSED;
+            step.method = declared.format.quantMethod;
+            step.description = declared.description.deepCopy();
+            step.tool = "nowag-spark " + Version.VERSION;
+            step.started = started;
+            step.finished = java.time.Instant.now().toString();
+            step.commandLine = Invocation.commandLine();
+            step.versions.put("Spark", spark.version());
+            step.versions.put("Java", System.getProperty("java.version"));
+            files.addAll(new ModelFolder(outFs, outPath, in, new OutputFiles(List.of())).write(step).files);
+            // The manifest, then _SUCCESS, last (as compress): `nowag verify` checks a decompressed model too.
+            out.writeText(out.manifest(), OutputManifest.toJson(fingerprint, files));
+            out.deleteTempLeftovers();
+            out.writeText(out.successMarker(), fingerprint);
+            claim.release();
+            CompressionRun.removeStaging(out, null);
         }
-        log.accept(String.format("decompress: %d VQ and %d ARMOR weights into %d shards (%d to write)", vqWeights.size(),
-                armorWeights.size(), layout.shardCount(), tasks.size()));
-        if (!tasks.isEmpty()) {
-            Broadcast<byte[]> confBytes = spark.broadcast(HadoopConfBytes.toBytes(conf));
-            spark.setJobDescription("nowag decompress: " + tasks.size() + " shards");
-            try {
-                spark.parallelize(tasks, tasks.size()).map(t -> t.run(HadoopConfBytes.fromBytes(confBytes.value()))).collect();
-            } finally {
-                spark.setJobDescription(null);
-            }
-        }
-        for (int i = 0; i < layout.shardCount(); i++) {
-            Path staged = out.stagedShard(layout.shardName(i));
-            Path dest = new Path(outPath, layout.shardName(i));
-            if (outFs.exists(staged) && !outFs.exists(dest) && !outFs.rename(staged, dest)) {
-                throw new IOException("could not move " + staged + " to " + dest);
-            }
-        }
-        if (layout.shardCount() > 1) {
-            out.writeText(new Path(outPath, ShardLayout.INDEX_FILE), layout.indexJson());
-        }
-        // A dense model again: the base's model_type and architectures back, the method's description in the
-        // provenance file; the input's side files by the rules every output follows.
-        ModelFolder.Step step = new ModelFolder.Step();
-        step.command = "decompress";
-        step.kind = ModelCard.Kind.DECOMPRESSED;
-        step.method = declared.format.quantMethod;
-        step.description = declared.description.deepCopy();
-        step.tool = "nowag-spark " + Version.VERSION;
-        step.started = started;
-        step.finished = java.time.Instant.now().toString();
-        step.commandLine = Invocation.commandLine();
-        step.versions.put("Spark", spark.version());
-        step.versions.put("Java", System.getProperty("java.version"));
-        new ModelFolder(outFs, outPath, in, new OutputFiles(List.of())).write(step);
-        out.writeText(out.successMarker(), fingerprint);
-        outFs.delete(out.staging(), true);
         log.accept("wrote dense model " + outPath);
         return vqWeights.size() + armorWeights.size();
+    }
+
+    /** COMPLETE: says so and returns true; CONFLICT: refused; otherwise false (the run goes on). */
+    private boolean finishedOrRefused(OutputLayout out, OutputLayout.State state) {
+        if (state == OutputLayout.State.CONFLICT) {
+            throw new IllegalArgumentException("output directory " + out.root() + " is not empty and holds no "
+                    + "decompression of this model; choose another --out or remove it");
+        }
+        if (state != OutputLayout.State.COMPLETE) return false;
+        log.accept("output " + out.root() + " is already complete; nothing to do");
+        return true;
+    }
+
+    /** The task of one output shard: which input shards hold what it copies and the parts of what it decodes. */
+    private static DecompressShardTask task(ModelDirectory in, List<TensorSpec> tensors, Map<String, String> shardOf,
+                                            List<String> vqWeights, List<String> armorWeights, Path shard, Path record) {
+        Map<String, String> needed = new LinkedHashMap<>();
+        List<String> decoded = new ArrayList<>();
+        List<String> decodedArmor = new ArrayList<>();
+        for (TensorSpec s : tensors) {
+            if (vqWeights.contains(s.name())) {
+                decoded.add(s.name());
+                for (String suffix : new String[] {VqTensors.CODES, VqTensors.CODEBOOK, VqTensors.ROW_NORMS, VqTensors.COL_NORMS}) {
+                    needed.put(s.name() + suffix, inputShard(in, shardOf, s.name() + suffix, "VQ"));
+                }
+            } else if (armorWeights.contains(s.name())) {
+                decodedArmor.add(s.name());
+                for (String suffix : ArmorTensors.SUFFIXES) {
+                    needed.put(s.name() + suffix, inputShard(in, shardOf, s.name() + suffix, "ARMOR"));
+                }
+            } else {
+                needed.put(s.name(), shardOf.get(s.name()));
+            }
+        }
+        return new DecompressShardTask(shard.toString(), record.toString(), tensors, needed, decoded, decodedArmor);
+    }
+
+    private static String inputShard(ModelDirectory in, Map<String, String> shardOf, String name, String format) {
+        String shard = shardOf.get(name);
+        if (shard == null) throw new IllegalArgumentException(in.root() + " lacks the " + format + " tensor " + name);
+        return shard;
     }
 
     /** The raw format the model's config.json declares (format_version 1, or an older output's compression block). */

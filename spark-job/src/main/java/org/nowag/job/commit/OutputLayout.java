@@ -4,6 +4,9 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -11,6 +14,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.nowag.io.fs.AtomicFiles;
+import org.nowag.io.fs.FileDigest;
 
 /**
  * Where a run writes. Shards (and their Arrow files) go straight to their final names in OUT; everything else in
@@ -39,8 +43,6 @@ public final class OutputLayout {
     public Path record(String shardName) { return new Path(recordsDir(), shardName + ".json"); }
     public Path claimsDir() { return new Path(staging(), "claims"); }
     public Path scratchDir() { return new Path(staging(), "scratch"); }
-    /** decompress still stages its shards here and renames them into place. */
-    public Path stagedShard(String name) { return new Path(new Path(staging(), "staged"), name); }
     public Path successMarker() { return new Path(root, "_SUCCESS"); }
     public Path report() { return new Path(root, "report.json"); }
     public Path manifest() { return new Path(root, OutputManifest.FILE); }
@@ -118,5 +120,16 @@ public final class OutputLayout {
     public void writeBytes(Path p, byte[] bytes) throws IOException {
         fs.delete(p, false);
         AtomicFiles.write(fs, p, out -> out.write(bytes));
+    }
+
+    /** Writes a small published file OUT/name and returns its digest for the manifest (no second read). */
+    public FileDigest writeHashed(String name, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        writeBytes(new Path(root, name), bytes);
+        try {
+            return new FileDigest(name, bytes.length, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

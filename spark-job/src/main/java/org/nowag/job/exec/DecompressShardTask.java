@@ -2,6 +2,7 @@ package org.nowag.job.exec;
 
 import java.io.IOException;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,22 +14,29 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.nowag.io.armor.ArmorTensors;
 import org.nowag.io.fs.AtomicFiles;
+import org.nowag.io.fs.FileDigest;
 import org.nowag.io.safetensors.FloatCodec;
 import org.nowag.io.safetensors.SafetensorsFile;
 import org.nowag.io.safetensors.SafetensorsWriter;
 import org.nowag.io.safetensors.TensorInfo;
 import org.nowag.io.safetensors.TensorSpec;
 import org.nowag.io.vq.VqTensors;
+import org.nowag.job.commit.ShardRecord;
 import org.nowag.kernels.armor.ArmorDecoder;
 import org.nowag.kernels.vq.VqDecoder;
 
 /**
- * Writes one shard of a dense model decoded from a NoWag-VQ model: a VQ weight is decoded to W_hat = diag(r) Q diag(c)
- * (the kernel's own decoder) in its original dtype; every other tensor is copied byte for byte. Temp name, then rename.
+ * Writes one shard of a dense model decoded from a NoWag-VQ or ARMOR model: a VQ weight is decoded to
+ * W_hat = diag(r) Q diag(c), an ARMOR weight to diag(r) A S B diag(c) (the kernels' own decoders) in its original
+ * dtype; every other tensor is copied byte for byte. Like compress's shard task, it writes the final shard once (temp
+ * name + rename, or directly on S3), hashing while it writes, then its {@link ShardRecord}, which makes the shard count
+ * as committed for a re-run.
  */
 public final class DecompressShardTask implements Serializable {
     private static final long serialVersionUID = 1L;
     public final String targetPath;
+    /** Where the task writes its {@link ShardRecord} once the shard is in place. */
+    public final String recordPath;
     public final List<TensorSpec> tensors;
     /** Input tensor name -> input shard, for every tensor this shard reads. */
     public final Map<String, String> inputShards;
@@ -38,40 +46,46 @@ public final class DecompressShardTask implements Serializable {
     /** Output tensors rebuilt from their ARMOR parts (diag(r) A S B diag(c)). */
     public final List<String> armorWeights;
 
-    public DecompressShardTask(String targetPath, List<TensorSpec> tensors, Map<String, String> inputShards,
-                               List<String> vqWeights) {
-        this(targetPath, tensors, inputShards, vqWeights, new ArrayList<>());
-    }
-
-    public DecompressShardTask(String targetPath, List<TensorSpec> tensors, Map<String, String> inputShards,
-                               List<String> vqWeights, List<String> armorWeights) {
+    public DecompressShardTask(String targetPath, String recordPath, List<TensorSpec> tensors,
+                               Map<String, String> inputShards, List<String> vqWeights, List<String> armorWeights) {
         this.targetPath = targetPath;
+        this.recordPath = recordPath;
         this.tensors = new ArrayList<>(tensors);
         this.inputShards = new LinkedHashMap<>(inputShards);
         this.vqWeights = new ArrayList<>(vqWeights);
         this.armorWeights = new ArrayList<>(armorWeights);
     }
 
-    public long run(Configuration conf) throws IOException {
+    public ShardRecord run(Configuration conf) throws IOException {
         Path target = new Path(targetPath);
         Map<String, SafetensorsFile> open = new HashMap<>();
         Set<String> vq = new HashSet<>(vqWeights);
         Set<String> armor = new HashSet<>(armorWeights);
+        ShardRecord rec = new ShardRecord();
+        rec.shard = target.getName();
         try {
-            AtomicFiles.write(target.getFileSystem(conf), target, out ->
-                    SafetensorsWriter.write(out, tensors, Map.of("format", "pt"), (spec, o) -> {
-                        if (vq.contains(spec.name())) {
-                            o.write(decode(spec, open, conf));
-                        } else if (armor.contains(spec.name())) {
-                            o.write(decodeArmor(spec, open, conf));
-                        } else {
-                            open(open, inputShards.get(spec.name()), conf).copyBytes(spec.name(), 0, spec.byteSize(), o);
-                        }
-                    }));
+            AtomicFiles.write(target.getFileSystem(conf), target, raw -> {
+                FileDigest.Counting out = new FileDigest.Counting(raw);
+                SafetensorsWriter.write(out, tensors, Map.of("format", "pt"), (spec, o) -> {
+                    if (vq.contains(spec.name())) {
+                        o.write(decode(spec, open, conf));
+                    } else if (armor.contains(spec.name())) {
+                        o.write(decodeArmor(spec, open, conf));
+                    } else {
+                        open(open, inputShards.get(spec.name()), conf).copyBytes(spec.name(), 0, spec.byteSize(), o);
+                    }
+                });
+                out.close();
+                rec.shardDigest = out.digest(target.getName());
+            });
         } finally {
             for (SafetensorsFile f : open.values()) f.close();
         }
-        return tensors.stream().mapToLong(TensorSpec::byteSize).sum();
+        rec.blocksComputed = vqWeights.size() + armorWeights.size();
+        Path record = new Path(recordPath);
+        byte[] json = rec.toJson().getBytes(StandardCharsets.UTF_8);
+        AtomicFiles.write(record.getFileSystem(conf), record, o -> o.write(json));
+        return rec;
     }
 
     private byte[] decode(TensorSpec spec, Map<String, SafetensorsFile> open, Configuration conf) throws IOException {

@@ -353,7 +353,7 @@ public final class CompressionRun {
      * Removes _staging after publishing: everything but the claims first, then the claims directory and _staging
      * only if they are empty (a run that arrives now keeps its claim, sees _SUCCESS and leaves).
      */
-    static void removeStaging(OutputLayout out, Throwable cause) {
+    public static void removeStaging(OutputLayout out, Throwable cause) {
         FileSystem fs = out.fs();
         try {
             if (!fs.exists(out.staging())) return;
