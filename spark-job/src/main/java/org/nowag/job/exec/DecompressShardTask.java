@@ -18,7 +18,10 @@ import org.nowag.io.safetensors.SafetensorsFile;
 import org.nowag.io.safetensors.SafetensorsWriter;
 import org.nowag.io.safetensors.TensorInfo;
 import org.nowag.io.safetensors.TensorSpec;
+import org.nowag.io.rtn.RtnTensors;
 import org.nowag.io.vq.VqTensors;
+import org.nowag.kernels.quant.RtnConfig;
+import org.nowag.kernels.quant.RtnResult;
 import org.nowag.kernels.armor.ArmorDecoder;
 import org.nowag.kernels.vq.VqDecoder;
 
@@ -43,8 +46,17 @@ public final class DecompressShardTask implements Serializable {
         this(targetPath, tensors, inputShards, vqWeights, new ArrayList<>());
     }
 
+    /** Output tensors decoded from RTN tensors: weight -> {bits, group size} (config.json's record). */
+    public final Map<String, int[]> rtnWeights;
+
     public DecompressShardTask(String targetPath, List<TensorSpec> tensors, Map<String, String> inputShards,
                                List<String> vqWeights, List<String> armorWeights) {
+        this(targetPath, tensors, inputShards, vqWeights, armorWeights, new LinkedHashMap<>());
+    }
+
+    public DecompressShardTask(String targetPath, List<TensorSpec> tensors, Map<String, String> inputShards,
+                               List<String> vqWeights, List<String> armorWeights, Map<String, int[]> rtnWeights) {
+        this.rtnWeights = new LinkedHashMap<>(rtnWeights);
         this.targetPath = targetPath;
         this.tensors = new ArrayList<>(tensors);
         this.inputShards = new LinkedHashMap<>(inputShards);
@@ -62,6 +74,8 @@ public final class DecompressShardTask implements Serializable {
                     SafetensorsWriter.write(out, tensors, Map.of("format", "pt"), (spec, o) -> {
                         if (vq.contains(spec.name())) {
                             o.write(decode(spec, open, conf));
+                        } else if (rtnWeights.containsKey(spec.name())) {
+                            o.write(decodeRtn(spec, open, conf));
                         } else if (armor.contains(spec.name())) {
                             o.write(decodeArmor(spec, open, conf));
                         } else {
@@ -90,6 +104,25 @@ public final class DecompressShardTask implements Serializable {
                     + "] but config.json records " + java.util.Arrays.toString(shape));
         }
         float[] wHat = VqDecoder.decode(v.codes, v.codebook, v.dim, v.rows, v.cols, v.rowNorms, v.colNorms);
+        byte[] bytes = new byte[Math.toIntExact(spec.byteSize())];
+        FloatCodec.encode(wHat, 0, spec.dtype(), bytes, 0, wHat.length);
+        return bytes;
+    }
+
+    /** W_hat = scale * (code - zero), the kernel's own dequantization, in the weight's recorded dtype. */
+    private byte[] decodeRtn(TensorSpec spec, Map<String, SafetensorsFile> open, Configuration conf) throws IOException {
+        String w = spec.name();
+        Map<String, VqTensors.Stored> stored = new HashMap<>();
+        for (String suffix : RtnTensors.SUFFIXES) {
+            String name = w + suffix;
+            SafetensorsFile f = open(open, inputShards.get(name), conf);
+            TensorInfo t = f.header().tensor(name);
+            stored.put(name, new VqTensors.Stored(t.dtype(), t.shape(), f.readBytes(name, 0, Math.toIntExact(t.byteSize()))));
+        }
+        long[] shape = spec.shape();
+        int[] bg = rtnWeights.get(w);
+        RtnTensors r = RtnTensors.decode(w, shape[0], shape[1], bg[0], bg[1], stored);
+        float[] wHat = RtnResult.stored(r.rows, r.cols, RtnConfig.of(r.bits, r.groupSize), r.codes, r.scales, r.zeros).dequantize();
         byte[] bytes = new byte[Math.toIntExact(spec.byteSize())];
         FloatCodec.encode(wHat, 0, spec.dtype(), bytes, 0, wHat.length);
         return bytes;
