@@ -26,8 +26,9 @@ import org.nowag.kernels.armor.ArmorDecoder;
 import org.nowag.kernels.vq.VqDecoder;
 
 /**
- * Writes one shard of a dense model decoded from a NoWag-VQ model: a VQ weight is decoded to W_hat = diag(r) Q diag(c)
- * (the kernel's own decoder) in its original dtype; every other tensor is copied byte for byte. Temp name, then rename.
+ * Writes one shard of a dense model decoded from a NoWag-VQ, ARMOR or RTN model: a VQ weight is decoded to
+ * W_hat = diag(r) Q diag(c), an ARMOR one to diag(r) A S B diag(c), an RTN one to scale * (code - zero) (each the
+ * kernel's own decoder) in its original dtype; every other tensor is copied byte for byte. Temp name, then rename.
  */
 public final class DecompressShardTask implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -90,13 +91,8 @@ public final class DecompressShardTask implements Serializable {
 
     private byte[] decode(TensorSpec spec, Map<String, SafetensorsFile> open, Configuration conf) throws IOException {
         String w = spec.name();
-        Map<String, VqTensors.Stored> stored = new HashMap<>();
-        for (String suffix : new String[] {VqTensors.CODES, VqTensors.CODEBOOK, VqTensors.ROW_NORMS, VqTensors.COL_NORMS}) {
-            String name = w + suffix;
-            SafetensorsFile f = open(open, inputShards.get(name), conf);
-            TensorInfo t = f.header().tensor(name);
-            stored.put(name, new VqTensors.Stored(t.dtype(), t.shape(), f.readBytes(name, 0, Math.toIntExact(t.byteSize()))));
-        }
+        Map<String, VqTensors.Stored> stored = parts(w, new String[] {VqTensors.CODES, VqTensors.CODEBOOK, VqTensors.ROW_NORMS,
+                VqTensors.COL_NORMS}, open, conf);
         VqTensors v = VqTensors.decode(w, stored);
         long[] shape = spec.shape();
         if (shape.length != 2 || shape[0] != v.rows || shape[1] != v.cols) {
@@ -112,13 +108,7 @@ public final class DecompressShardTask implements Serializable {
     /** W_hat = scale * (code - zero), the kernel's own dequantization, in the weight's recorded dtype. */
     private byte[] decodeRtn(TensorSpec spec, Map<String, SafetensorsFile> open, Configuration conf) throws IOException {
         String w = spec.name();
-        Map<String, VqTensors.Stored> stored = new HashMap<>();
-        for (String suffix : RtnTensors.SUFFIXES) {
-            String name = w + suffix;
-            SafetensorsFile f = open(open, inputShards.get(name), conf);
-            TensorInfo t = f.header().tensor(name);
-            stored.put(name, new VqTensors.Stored(t.dtype(), t.shape(), f.readBytes(name, 0, Math.toIntExact(t.byteSize()))));
-        }
+        Map<String, VqTensors.Stored> stored = parts(w, RtnTensors.SUFFIXES, open, conf);
         long[] shape = spec.shape();
         int[] bg = rtnWeights.get(w);
         RtnTensors r = RtnTensors.decode(w, shape[0], shape[1], bg[0], bg[1], stored);
@@ -130,13 +120,7 @@ public final class DecompressShardTask implements Serializable {
 
     private byte[] decodeArmor(TensorSpec spec, Map<String, SafetensorsFile> open, Configuration conf) throws IOException {
         String w = spec.name();
-        Map<String, VqTensors.Stored> stored = new HashMap<>();
-        for (String suffix : ArmorTensors.SUFFIXES) {
-            String name = w + suffix;
-            SafetensorsFile f = open(open, inputShards.get(name), conf);
-            TensorInfo t = f.header().tensor(name);
-            stored.put(name, new VqTensors.Stored(t.dtype(), t.shape(), f.readBytes(name, 0, Math.toIntExact(t.byteSize()))));
-        }
+        Map<String, VqTensors.Stored> stored = parts(w, ArmorTensors.SUFFIXES, open, conf);
         ArmorTensors a = ArmorTensors.decode(w, stored);
         long[] shape = spec.shape();
         if (shape.length != 2 || shape[0] != a.rows || shape[1] != a.cols) {
@@ -148,6 +132,19 @@ public final class DecompressShardTask implements Serializable {
         byte[] bytes = new byte[Math.toIntExact(spec.byteSize())];
         FloatCodec.encode(wHat, 0, spec.dtype(), bytes, 0, wHat.length);
         return bytes;
+    }
+
+    /** The part tensors of weight w (one per suffix), read whole from their input shards. */
+    private Map<String, VqTensors.Stored> parts(String w, String[] suffixes, Map<String, SafetensorsFile> open, Configuration conf)
+            throws IOException {
+        Map<String, VqTensors.Stored> stored = new HashMap<>();
+        for (String suffix : suffixes) {
+            String name = w + suffix;
+            SafetensorsFile f = open(open, inputShards.get(name), conf);
+            TensorInfo t = f.header().tensor(name);
+            stored.put(name, new VqTensors.Stored(t.dtype(), t.shape(), f.readBytes(name, 0, Math.toIntExact(t.byteSize()))));
+        }
+        return stored;
     }
 
     private static SafetensorsFile open(Map<String, SafetensorsFile> open, String path, Configuration conf) throws IOException {
