@@ -20,17 +20,20 @@ import org.nowag.io.safetensors.SafetensorsFile;
 import org.nowag.io.safetensors.SafetensorsWriter;
 import org.nowag.io.safetensors.TensorInfo;
 import org.nowag.io.safetensors.TensorSpec;
+import org.nowag.io.rtn.RtnTensors;
 import org.nowag.io.vq.VqTensors;
 import org.nowag.job.commit.ShardRecord;
+import org.nowag.kernels.quant.RtnConfig;
+import org.nowag.kernels.quant.RtnResult;
 import org.nowag.kernels.armor.ArmorDecoder;
 import org.nowag.kernels.vq.VqDecoder;
 
 /**
- * Writes one shard of a dense model decoded from a NoWag-VQ or ARMOR model: a VQ weight is decoded to
- * W_hat = diag(r) Q diag(c), an ARMOR weight to diag(r) A S B diag(c) (the kernels' own decoders) in its original
- * dtype; every other tensor is copied byte for byte. Like compress's shard task, it writes the final shard once (temp
- * name + rename, or directly on S3), hashing while it writes, then its {@link ShardRecord}, which makes the shard count
- * as committed for a re-run.
+ * Writes one shard of a dense model decoded from a NoWag-VQ, ARMOR or RTN model: a VQ weight is decoded to
+ * W_hat = diag(r) Q diag(c), an ARMOR one to diag(r) A S B diag(c), an RTN one to scale * (code - zero) (each the
+ * kernel's own decoder) in its original dtype; every other tensor is copied byte for byte. Like compress's shard task,
+ * it writes the final shard once (temp name + rename, or directly on S3), hashing while it writes, then its
+ * {@link ShardRecord}, which makes the shard count as committed for a re-run.
  */
 public final class DecompressShardTask implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -46,14 +49,19 @@ public final class DecompressShardTask implements Serializable {
     /** Output tensors rebuilt from their ARMOR parts (diag(r) A S B diag(c)). */
     public final List<String> armorWeights;
 
+    /** Output tensors decoded from RTN tensors: weight -> {bits, group size} (config.json's record). */
+    public final Map<String, int[]> rtnWeights;
+
     public DecompressShardTask(String targetPath, String recordPath, List<TensorSpec> tensors,
-                               Map<String, String> inputShards, List<String> vqWeights, List<String> armorWeights) {
+                               Map<String, String> inputShards, List<String> vqWeights, List<String> armorWeights,
+                               Map<String, int[]> rtnWeights) {
         this.targetPath = targetPath;
         this.recordPath = recordPath;
         this.tensors = new ArrayList<>(tensors);
         this.inputShards = new LinkedHashMap<>(inputShards);
         this.vqWeights = new ArrayList<>(vqWeights);
         this.armorWeights = new ArrayList<>(armorWeights);
+        this.rtnWeights = new LinkedHashMap<>(rtnWeights);
     }
 
     public ShardRecord run(Configuration conf) throws IOException {
@@ -69,6 +77,8 @@ public final class DecompressShardTask implements Serializable {
                 SafetensorsWriter.write(out, tensors, Map.of("format", "pt"), (spec, o) -> {
                     if (vq.contains(spec.name())) {
                         o.write(decode(spec, open, conf));
+                    } else if (rtnWeights.containsKey(spec.name())) {
+                        o.write(decodeRtn(spec, open, conf));
                     } else if (armor.contains(spec.name())) {
                         o.write(decodeArmor(spec, open, conf));
                     } else {
@@ -81,7 +91,7 @@ public final class DecompressShardTask implements Serializable {
         } finally {
             for (SafetensorsFile f : open.values()) f.close();
         }
-        rec.blocksComputed = vqWeights.size() + armorWeights.size();
+        rec.blocksComputed = vqWeights.size() + armorWeights.size() + rtnWeights.size();
         Path record = new Path(recordPath);
         byte[] json = rec.toJson().getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(record.getFileSystem(conf), record, o -> o.write(json));
@@ -90,13 +100,8 @@ public final class DecompressShardTask implements Serializable {
 
     private byte[] decode(TensorSpec spec, Map<String, SafetensorsFile> open, Configuration conf) throws IOException {
         String w = spec.name();
-        Map<String, VqTensors.Stored> stored = new HashMap<>();
-        for (String suffix : new String[] {VqTensors.CODES, VqTensors.CODEBOOK, VqTensors.ROW_NORMS, VqTensors.COL_NORMS}) {
-            String name = w + suffix;
-            SafetensorsFile f = open(open, inputShards.get(name), conf);
-            TensorInfo t = f.header().tensor(name);
-            stored.put(name, new VqTensors.Stored(t.dtype(), t.shape(), f.readBytes(name, 0, Math.toIntExact(t.byteSize()))));
-        }
+        Map<String, VqTensors.Stored> stored = parts(w, new String[] {VqTensors.CODES, VqTensors.CODEBOOK, VqTensors.ROW_NORMS,
+                VqTensors.COL_NORMS}, open, conf);
         VqTensors v = VqTensors.decode(w, stored);
         long[] shape = spec.shape();
         if (shape.length != 2 || shape[0] != v.rows || shape[1] != v.cols) {
@@ -109,15 +114,22 @@ public final class DecompressShardTask implements Serializable {
         return bytes;
     }
 
+    /** W_hat = scale * (code - zero), the kernel's own dequantization, in the weight's recorded dtype. */
+    private byte[] decodeRtn(TensorSpec spec, Map<String, SafetensorsFile> open, Configuration conf) throws IOException {
+        String w = spec.name();
+        Map<String, VqTensors.Stored> stored = parts(w, RtnTensors.SUFFIXES, open, conf);
+        long[] shape = spec.shape();
+        int[] bg = rtnWeights.get(w);
+        RtnTensors r = RtnTensors.decode(w, shape[0], shape[1], bg[0], bg[1], stored);
+        float[] wHat = RtnResult.stored(r.rows, r.cols, RtnConfig.of(r.bits, r.groupSize), r.codes, r.scales, r.zeros).dequantize();
+        byte[] bytes = new byte[Math.toIntExact(spec.byteSize())];
+        FloatCodec.encode(wHat, 0, spec.dtype(), bytes, 0, wHat.length);
+        return bytes;
+    }
+
     private byte[] decodeArmor(TensorSpec spec, Map<String, SafetensorsFile> open, Configuration conf) throws IOException {
         String w = spec.name();
-        Map<String, VqTensors.Stored> stored = new HashMap<>();
-        for (String suffix : ArmorTensors.SUFFIXES) {
-            String name = w + suffix;
-            SafetensorsFile f = open(open, inputShards.get(name), conf);
-            TensorInfo t = f.header().tensor(name);
-            stored.put(name, new VqTensors.Stored(t.dtype(), t.shape(), f.readBytes(name, 0, Math.toIntExact(t.byteSize()))));
-        }
+        Map<String, VqTensors.Stored> stored = parts(w, ArmorTensors.SUFFIXES, open, conf);
         ArmorTensors a = ArmorTensors.decode(w, stored);
         long[] shape = spec.shape();
         if (shape.length != 2 || shape[0] != a.rows || shape[1] != a.cols) {
@@ -129,6 +141,19 @@ public final class DecompressShardTask implements Serializable {
         byte[] bytes = new byte[Math.toIntExact(spec.byteSize())];
         FloatCodec.encode(wHat, 0, spec.dtype(), bytes, 0, wHat.length);
         return bytes;
+    }
+
+    /** The part tensors of weight w (one per suffix), read whole from their input shards. */
+    private Map<String, VqTensors.Stored> parts(String w, String[] suffixes, Map<String, SafetensorsFile> open, Configuration conf)
+            throws IOException {
+        Map<String, VqTensors.Stored> stored = new HashMap<>();
+        for (String suffix : suffixes) {
+            String name = w + suffix;
+            SafetensorsFile f = open(open, inputShards.get(name), conf);
+            TensorInfo t = f.header().tensor(name);
+            stored.put(name, new VqTensors.Stored(t.dtype(), t.shape(), f.readBytes(name, 0, Math.toIntExact(t.byteSize()))));
+        }
+        return stored;
     }
 
     private static SafetensorsFile open(Map<String, SafetensorsFile> open, String path, Configuration conf) throws IOException {
