@@ -113,34 +113,42 @@ public final class BenchCommand implements Callable<Integer> {
                         : "warm-up round " + (round + 1) + " of " + warmUp + " (not counted)";
                 Log.info("bench " + label);
                 HeapWatch heap = HeapWatch.start();
+                double cpu0 = cpuSeconds();
                 t0 = System.nanoTime();
                 IoFloor.copyAll(fs, model, new Path(root, "io-floor"));
                 double s = secs(t0);
+                double cpu = cpuSeconds() - cpu0;
                 heap.close();
                 fs.delete(new Path(root, "io-floor"), true);
                 Log.info(String.format("I/O floor: %.2f s", s));
-                if (counted) floor.add(s, heap);
+                if (counted) floor.add(s, cpu, heap);
                 heap = HeapWatch.start();
+                cpu0 = cpuSeconds();
                 s = time(compressor, fs, new CompressOptions().model(model.toString())
                         .out(new Path(root, "out-copy").toString()).method(CompressionMethod.COPY));
+                cpu = cpuSeconds() - cpu0;
                 heap.close();
-                if (counted) pipeline.add(s, heap);
+                if (counted) pipeline.add(s, cpu, heap);
                 for (CompressionMethod m : timed) {
                     CompressOptions run = options(m, model, new Path(root, "out-" + m.cliName()), root, layers, fs);
                     heap = HeapWatch.start();
+                    cpu0 = cpuSeconds();
                     s = time(compressor, fs, run);
+                    cpu = cpuSeconds() - cpu0;
                     heap.close();
-                    if (counted) spark.get(m).add(s, heap);
+                    if (counted) spark.get(m).add(s, cpu, heap);
                     if (!plain.containsKey(m)) continue;
                     // The same kernels on the same tensors in a plain Java loop, no Spark: what Spark and the commit add.
                     Path plainOut = new Path(root, "plain-" + m.cliName());
                     heap = HeapWatch.start();
+                    cpu0 = cpuSeconds();
                     PlainLoop.Result r = PlainLoop.run(plainTargets.get(m), plainOut, conf, threads);
+                    cpu = cpuSeconds() - cpu0;
                     heap.close();
                     fs.delete(plainOut, true);
                     Log.info(String.format("%s plain loop: %.2f s", m.cliName(), r.seconds));
                     if (counted) {
-                        plain.get(m).add(r.seconds, heap);
+                        plain.get(m).add(r.seconds, cpu, heap);
                         plain.get(m).addExtra(r.kernelThreadSeconds);
                     }
                 }
@@ -159,8 +167,8 @@ public final class BenchCommand implements Callable<Integer> {
                 Samples sp = spark.get(e.getKey());
                 Samples pl = e.getValue();
                 plainRows.add(new String[]{e.getKey().cliName(), fmt(sp.median()), fmt(pl.median()), range(pl),
-                        fmt(sp.median() / pl.median()), fmt(pl.extraMedian()), mib(pl.peakHeapBytes()),
-                        mib(pl.liveHeapBytes())});
+                        fmt(sp.median() / pl.median()), fmt(sp.cpuMedian()), fmt(pl.cpuMedian()),
+                        fmt(pl.extraMedian()), mib(pl.peakHeapBytes()), mib(pl.liveHeapBytes())});
             }
             print(System.out, layers, bytes, sc.context.master(), rows);
             printPlain(System.out, threads, plainRows);
@@ -171,8 +179,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private String[] row(String name, Samples s, String xFloor, String xPipeline) {
-        return new String[]{name, fmt(s.median()), range(s), xFloor, xPipeline, mib(s.peakHeapBytes()),
-                mib(s.liveHeapBytes())};
+        return new String[]{name, fmt(s.median()), range(s), fmt(s.cpuMedian()), xFloor, xPipeline,
+                mib(s.peakHeapBytes()), mib(s.liveHeapBytes())};
     }
 
     private static String range(Samples s) {
@@ -239,22 +247,39 @@ public final class BenchCommand implements Callable<Integer> {
                 rt.maxMemory() / 1073741824.0, System.getProperty("java.vm.name"), System.getProperty("java.version"));
         out.printf("kernels: %s%n", org.nowag.kernels.simd.Simd.describe());
         out.printf("timing: %d warm-up round(s) not counted, then %d counted round(s), runs interleaved; seconds = median, "
-                + "range = min-max, ratios of medians; heap = the largest over the counted rounds%n", warmUp, repeat);
-        out.printf("| %-44s | %9s | %11s | %14s | %19s | %14s | %16s |%n", "run", "seconds", "range s", "x I/O floor",
-                "x pipeline floor", "peak heap MiB", "live after GC MiB");
-        out.printf("|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(46), "-".repeat(11), "-".repeat(13), "-".repeat(16),
-                "-".repeat(21), "-".repeat(16), "-".repeat(18));
-        for (String[] r : rows) out.printf("| %-44s | %9s | %11s | %14s | %19s | %14s | %16s |%n", (Object[]) r);
+                + "range = min-max, ratios of medians; CPU s = the JVM's CPU seconds over the run, all threads (median: "
+                + "the work done, less sensitive than wall time to other load); heap = the largest over the counted "
+                + "rounds%n", warmUp, repeat);
+        out.printf("| %-44s | %9s | %11s | %7s | %14s | %19s | %14s | %16s |%n", "run", "seconds", "range s", "CPU s",
+                "x I/O floor", "x pipeline floor", "peak heap MiB", "live after GC MiB");
+        out.printf("|%s|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(46), "-".repeat(11), "-".repeat(13), "-".repeat(9),
+                "-".repeat(16), "-".repeat(21), "-".repeat(16), "-".repeat(18));
+        for (String[] r : rows) {
+            out.printf("| %-44s | %9s | %11s | %7s | %14s | %19s | %14s | %16s |%n", (Object[]) r);
+        }
     }
 
     private static void printPlain(PrintStream out, int threads, List<String[]> rows) {
         out.printf("%nSame kernels without Spark (plain Java loop, %d threads; reads, column norms, prune, encode, "
                 + "one write):%n", threads);
-        out.printf("| %-10s | %9s | %11s | %11s | %15s | %21s | %14s | %16s |%n", "method", "Spark s", "plain s",
-                "plain range", "Spark / plain", "plain kernel thread-s", "plain peak MiB", "plain live MiB");
-        out.printf("|%s|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(12), "-".repeat(11), "-".repeat(13), "-".repeat(13),
-                "-".repeat(17), "-".repeat(23), "-".repeat(16), "-".repeat(18));
-        for (String[] r : rows) out.printf("| %-10s | %9s | %11s | %11s | %15s | %21s | %14s | %16s |%n", (Object[]) r);
+        out.printf("| %-10s | %9s | %11s | %11s | %15s | %11s | %11s | %21s | %14s | %16s |%n", "method", "Spark s",
+                "plain s", "plain range", "Spark / plain", "Spark CPU s", "plain CPU s", "plain kernel thread-s",
+                "plain peak MiB", "plain live MiB");
+        out.printf("|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(12), "-".repeat(11), "-".repeat(13), "-".repeat(13),
+                "-".repeat(17), "-".repeat(13), "-".repeat(13), "-".repeat(23), "-".repeat(16), "-".repeat(18));
+        for (String[] r : rows) {
+            out.printf("| %-10s | %9s | %11s | %11s | %15s | %11s | %11s | %21s | %14s | %16s |%n", (Object[]) r);
+        }
+    }
+
+    /** The JVM's CPU time so far, all threads (NaN where the platform bean does not say). */
+    private static double cpuSeconds() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean) {
+            long ns = ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
+            if (ns >= 0) return ns / 1e9;
+        }
+        return Double.NaN;
     }
 
     private static String mib(long bytes) { return String.format("%.0f", bytes / 1048576.0); }

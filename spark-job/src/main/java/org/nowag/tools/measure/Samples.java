@@ -10,14 +10,16 @@ import java.util.List;
  */
 public final class Samples {
     private final List<Double> seconds = new ArrayList<>();
+    private final List<Double> cpuSeconds = new ArrayList<>();
     private long peakHeap;
     private long liveHeap;
     private double extra = Double.NaN;
     private final List<Double> extras = new ArrayList<>();
 
-    /** One repetition: its seconds and its heap watch (closed). */
-    public void add(double s, HeapWatch heap) {
+    /** One repetition: its seconds, the JVM's CPU seconds over it (NaN: unknown) and its heap watch (closed). */
+    public void add(double s, double cpu, HeapWatch heap) {
         seconds.add(s);
+        if (!Double.isNaN(cpu)) cpuSeconds.add(cpu);
         peakHeap = Math.max(peakHeap, heap.peakBytes());
         liveHeap = Math.max(liveHeap, heap.liveAfterGcBytes());
     }
@@ -33,6 +35,8 @@ public final class Samples {
     public double min() { return Collections.min(seconds); }
     public double max() { return Collections.max(seconds); }
     public double extraMedian() { return extra; }
+    /** Median CPU seconds of the whole JVM over a repetition (all threads); NaN when the JVM does not tell. */
+    public double cpuMedian() { return cpuSeconds.isEmpty() ? Double.NaN : median(cpuSeconds); }
     public long peakHeapBytes() { return peakHeap; }
     public long liveHeapBytes() { return liveHeap; }
 

@@ -2,6 +2,7 @@ package org.nowag.tools.measure;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,14 +21,16 @@ class SamplesTest {
         Samples s = new Samples();
         HeapWatch heap = HeapWatch.start();
         heap.close();
-        s.add(5.0, heap);
-        s.add(1.0, heap);
-        s.add(9.0, heap);
+        s.add(5.0, 2.0, heap);
+        s.add(1.0, Double.NaN, heap);
+        s.add(9.0, 4.0, heap);
         assertEquals(3, s.count());
         assertEquals(5.0, s.median());
         assertEquals(1.0, s.min());
         assertEquals(9.0, s.max());
         assertEquals(heap.peakBytes(), s.peakHeapBytes());
+        assertEquals(3.0, s.cpuMedian(), "an unknown CPU time is left out, not counted as zero");
+        assertTrue(Double.isNaN(new Samples().cpuMedian()));
         s.addExtra(4.0);
         s.addExtra(2.0);
         assertEquals(3.0, s.extraMedian());
