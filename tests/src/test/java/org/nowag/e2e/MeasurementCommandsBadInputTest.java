@@ -42,6 +42,8 @@ class MeasurementCommandsBadInputTest {
                 {"--vq-iters", "0", "--vq-iters 0 must be >= 1"},
                 {"--armor-iters", "-1", "--armor-iters -1 must be >= 1"},
                 {"--methods", "nowag-p,bogus", "bogus"},
+                {"--repeat", "0", "--repeat 0 must be >= 1"},
+                {"--warm-up", "-1", "--warm-up -1 must be >= 0"},
         };
         for (String[] c : cases) {
             Path scratch = dir.resolve("bench");

@@ -70,10 +70,57 @@ public final class NoWagNormalizer {
         Checks.matrix(w, rows, cols, "w");
         Checks.positiveNorms(colNorms, cols, "colNorms");
         float[] r = new float[rows];
-        for (int i = 0; i < rows; i++) {
+        int i = 0;
+        if (Simd.ENABLED) {
+            // The terms come from the vector loop; their sums stay sequential in column order (the scalar loop's
+            // rounding), four rows at a time so that four independent additions overlap instead of each waiting
+            // for the one before it.
+            double[][] sq = new double[ROWS_AT_ONCE][cols];
+            for (; i + ROWS_AT_ONCE <= rows; i += ROWS_AT_ONCE) {
+                boolean finite = true;
+                for (int q = 0; q < ROWS_AT_ONCE && finite; q++) {
+                    finite = scaledSquares(w, (i + q) * cols, cols, colNorms, sq[q]);
+                }
+                if (!finite) break;  // the scalar loop below reports the first non-finite weight
+                double s0 = 0;
+                double s1 = 0;
+                double s2 = 0;
+                double s3 = 0;
+                double[] a0 = sq[0];
+                double[] a1 = sq[1];
+                double[] a2 = sq[2];
+                double[] a3 = sq[3];
+                for (int j = 0; j < cols; j++) {
+                    s0 += a0[j];
+                    s1 += a1[j];
+                    s2 += a2[j];
+                    s3 += a3[j];
+                }
+                r[i] = norm(s0);
+                r[i + 1] = norm(s1);
+                r[i + 2] = norm(s2);
+                r[i + 3] = norm(s3);
+            }
+        }
+        for (; i < rows; i++) {
             r[i] = rowNorm(w, i * cols, cols, colNorms);
         }
         return r;
+    }
+
+    private static final int ROWS_AT_ONCE = 4;
+
+    /** sq[j] = the row norm's terms; false (and sq unfinished) when the row holds a non-finite weight. */
+    private static boolean scaledSquares(float[] w, int offset, int cols, float[] colNorms, double[] sq) {
+        for (int j = VectorLoops.scaledSquares(w, offset, cols, colNorms, sq); j < cols; j++) {
+            float x = w[offset + j];
+            if (!Float.isFinite(x)) {
+                return false;
+            }
+            float scaled = x / colNorms[j];
+            sq[j] = (double) scaled * scaled;
+        }
+        return true;
     }
 
     private static float rowNorm(float[] w, int offset, int cols, float[] colNorms) {

@@ -89,4 +89,41 @@ public final class VectorLoops {
         }
         return j;
     }
+
+    /**
+     * sq[j] = (double) q * q for q = w[offset + j] / colNorms[j] (one float division), the terms of a row norm's sum
+     * of squares, stopping before the first vector that holds a non-finite weight. Returns where it stopped; the
+     * caller adds the terms in column order, so the sum is the scalar loop's bit for bit.
+     */
+    public static int scaledSquares(float[] w, int offset, int cols, float[] colNorms, double[] sq) {
+        int step = F_HALF.length();
+        int bound = F_HALF.loopBound(cols);
+        int j = 0;
+        for (; j < bound; j += step) {
+            FloatVector x = FloatVector.fromArray(F_HALF, w, offset + j);
+            if (!x.test(VectorOperators.IS_FINITE).allTrue()) {
+                return j;
+            }
+            DoubleVector q = (DoubleVector) x.div(FloatVector.fromArray(F_HALF, colNorms, j))
+                    .convertShape(VectorOperators.F2D, D, 0);
+            q.mul(q).intoArray(sq, j);
+        }
+        return j;
+    }
+
+
+    /**
+     * How many leading elements of w are known finite, in whole vectors: stops before the first vector that holds a
+     * NaN or an infinity (or at the last whole vector). The caller's scalar loop checks the rest and reports the value.
+     */
+    public static int finitePrefix(float[] w) {
+        int bound = F.loopBound(w.length);
+        int k = 0;
+        for (; k < bound; k += F.length()) {
+            if (!FloatVector.fromArray(F, w, k).test(VectorOperators.IS_FINITE).allTrue()) {
+                return k;
+            }
+        }
+        return k;
+    }
 }

@@ -129,6 +129,22 @@ class NoWagNormalizerTest {
     }
 
     @Test
+    void rowNormsNameTheFirstNonFiniteWeightWhicheverRowOfAGroupItIsIn() {
+        int rows = 9;
+        int cols = 40;
+        float[] c = new float[cols];
+        Arrays.fill(c, 1f);
+        for (int bad : new int[] {0, 13, 5 * cols + 7, 7 * cols + 39, 8 * cols + 2}) {
+            float[] w = TestMatrices.gaussian(rows, cols, 3);
+            w[bad] = Float.NEGATIVE_INFINITY;
+            w[rows * cols - 1] = Float.NaN;  // a later one is not the one named
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> NoWagNormalizer.rowNorms(w, rows, cols, c));
+            assertTrue(e.getMessage().startsWith("w[" + bad / cols + ", " + bad % cols + "] = -Infinity"), e.getMessage());
+        }
+    }
+
+    @Test
     void badInputIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> NoWagNormalizer.columnNorms(new double[] {1, -1}));
         assertThrows(IllegalArgumentException.class, () -> NoWagNormalizer.columnNorms(new double[] {Double.NaN}));

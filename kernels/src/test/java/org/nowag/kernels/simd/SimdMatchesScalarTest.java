@@ -74,6 +74,22 @@ class SimdMatchesScalarTest {
                 accExpected[j] += (double) w[j] * w[j];
             }
             assertArrayEquals(accExpected, acc);
+            double[] sq = new double[n];
+            for (int j = VectorLoops.scaledSquares(w, 0, n, c, sq); j < n; j++) {
+                float scaled = w[j] / c[j];
+                sq[j] = (double) scaled * scaled;
+            }
+            for (int j = 0; j < n; j++) {
+                float scaled = w[j] / c[j];
+                assertEquals((double) scaled * scaled, sq[j]);
+            }
+            int lanes = VectorLoops.bits() / Float.SIZE;
+            assertEquals(n - n % lanes, VectorLoops.finitePrefix(w), "all finite: every whole vector");
+            if (n > 0) {
+                float[] bad = w.clone();
+                bad[n - 1] = Float.POSITIVE_INFINITY;
+                assertTrue(VectorLoops.finitePrefix(bad) <= n - 1, "stops before the vector holding the infinity");
+            }
         }
     }
 

@@ -41,6 +41,7 @@ public final class SimdProbe {
             out.add(name + " columnSumSquares " + Arrays.hashCode(acc));
             float[] c = NoWagNormalizer.columnNorms(acc);
             float[] r = NoWagNormalizer.rowNorms(m, rows, cols, c);
+            out.add(name + " rowNorms " + Arrays.hashCode(r));
             out.add(name + " normalize " + Arrays.hashCode(NoWagNormalizer.normalize(m, rows, cols, c, r)));
             for (PruneMethod method : PruneMethod.values()) {
                 out.add(name + " importance " + method + " "

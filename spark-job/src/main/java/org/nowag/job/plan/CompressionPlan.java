@@ -50,5 +50,15 @@ public final class CompressionPlan {
 
     public TargetTensor target(String name) { return targetsByName.get(name); }
 
+    /**
+     * The work of one output shard's task, in the planner's measure (float32 bytes of a compressed tensor, stored
+     * bytes of a copied one): what orders the tasks, largest first, so that the last round is a short one.
+     */
+    public long shardWork(int shard) {
+        long work = 0;
+        for (String name : shardInputs.get(shard)) work += Planner.work(input(name), target(name));
+        return work;
+    }
+
     public TensorInfo input(String name) { return inputsByName.get(name); }
 }

@@ -130,7 +130,7 @@ public final class Planner {
         return groups;
     }
 
-    private static long work(TensorInfo t, TargetTensor target) {
+    static long work(TensorInfo t, TargetTensor target) {
         return target == null ? t.byteSize() : Math.multiplyExact(t.numel(), (long) Float.BYTES);
     }
 

@@ -186,7 +186,10 @@ public final class CompressionRun {
         Map<String, Serializable> prepared = prepare(planned, out, todo, stages, confBytes, nonFinite);
         if (!nonFinite.isEmpty() && !opts.skipNonFinite()) throw refusal(planned, nonFinite);
 
-        Map<String, ShardRecord> written = new LinkedHashMap<>();
+        // Largest task first (longest-processing-time order): with more tasks than slots, the last round then holds the
+        // short tasks, not a long one with the other slots idle. Spark starts a stage's tasks in partition order.
+        todo.sort(java.util.Comparator.comparingLong((Integer i) -> plan.shardWork(i)).reversed());
+        Map<Integer, ShardRecord> byShard = new java.util.TreeMap<>();  // records in shard order, whatever the task order
         clock.begin("compress and write shards");
         while (!todo.isEmpty()) {
             List<ShardTask> tasks = new ArrayList<>();
@@ -197,7 +200,7 @@ public final class CompressionRun {
             for (int k = 0; k < results.size(); k++) {
                 ShardRecord r = results.get(k);
                 if (r.nonFiniteTensor == null) {
-                    written.put(r.shard, r);
+                    byShard.put(todo.get(k), r);
                 } else {
                     nonFinite.put(r.nonFiniteTensor, r.nonFiniteWhy);
                     again.add(todo.get(k));
@@ -206,6 +209,8 @@ public final class CompressionRun {
             if (!again.isEmpty() && !opts.skipNonFinite()) throw refusal(planned, nonFinite);
             todo = again;  // each round copies at least one more tensor unchanged, so this ends
         }
+        Map<String, ShardRecord> written = new LinkedHashMap<>();
+        for (ShardRecord r : byShard.values()) written.put(r.shard, r);
         if (opts.failAfterParts()) {
             throw new IllegalStateException("stopped after committing every shard (fault injection for tests)");
         }

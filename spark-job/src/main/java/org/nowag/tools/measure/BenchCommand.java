@@ -2,7 +2,9 @@ package org.nowag.tools.measure;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark the pruning methods on a generated Llama-shaped BF16 model, as ratios to the I/O floor "
-                + "measured in the same run (a benchmark, not a test: nothing here asserts on time).",
+                + "measured in the same run: warm-up rounds first, then --repeat interleaved rounds, medians (a "
+                + "benchmark, not a test: nothing here asserts on time).",
         footer = {"", "Example:", "  java -jar spark-job/target/nowag-spark.jar bench --size-gb 1 --dir /tmp/nowag-bench"})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = "nowag-bench", description = "Scratch directory (about 3x the model size). Default: ${DEFAULT-VALUE}.")
@@ -47,13 +50,30 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--master", description = "Spark master. Default: local[*].")
     String master;
 
+    @Option(names = "--repeat", defaultValue = "3", description = "Counted rounds. A round times every run once, "
+            + "interleaved: the I/O floor, the pipeline with no kernel, then each method and its plain loop; the tables "
+            + "show each run's median and range, and the ratios use the medians. Default: ${DEFAULT-VALUE}.")
+    int repeat;
+
+    @Option(names = "--warm-up", defaultValue = "1", description = "Rounds run first and not counted: Spark's start, "
+            + "the JIT's compilation of the kernels and the page cache would otherwise land on the first runs. "
+            + "Default: ${DEFAULT-VALUE}.")
+    int warmUp;
+
     @Override
     @SuppressWarnings("try") // the progress line only needs to live as long as the command
     public Integer call() throws Exception {
         if (vqIters < 1) throw new BadOptionException("--vq-iters " + vqIters + " must be >= 1");
         if (armorIters < 1) throw new BadOptionException("--armor-iters " + armorIters + " must be >= 1");
+        if (repeat < 1) throw new BadOptionException("--repeat " + repeat + " must be >= 1");
+        if (warmUp < 0) throw new BadOptionException("--warm-up " + warmUp + " must be >= 0");
         OptionValues.positive("--size-gb", sizeGb, "GB of generated model");
-        for (String m : methods) CompressionMethod.parse(m);  // an unknown method stops before the model is generated
+        List<CompressionMethod> timed = new ArrayList<>();
+        for (String m : methods) {  // an unknown method stops before the model is generated
+            CompressionMethod method = CompressionMethod.parse(m);
+            // copy is the pipeline floor every round measures anyway
+            if (method != CompressionMethod.COPY && !timed.contains(method)) timed.add(method);
+        }
         SparkMaster.check(master);
         Configuration conf = SparkContexts.hadoopConfiguration();
         Preflight.workDirectory("--dir", dir, conf);
@@ -69,53 +89,102 @@ public final class BenchCommand implements Callable<Integer> {
         long bytes = SyntheticLlama.write(fs, model, layers, 500_000_000L, 42);
         Log.info(String.format("generated %d layers, %.3f GB of BF16 tensors in %.1f s", layers, bytes / 1e9, secs(t0)));
 
-        List<String[]> rows = new ArrayList<>();
-        HeapWatch heap = HeapWatch.start();
-        t0 = System.nanoTime();
-        IoFloor.copyAll(fs, model, new Path(root, "io-floor"));
-        double floor = secs(t0);
-        heap.close();
-        fs.delete(new Path(root, "io-floor"), true);
-        rows.add(new String[]{"I/O floor (read + write the model's bytes)", fmt(floor), "1.00", "-", mib(heap.peakBytes()),
-                mib(heap.liveAfterGcBytes())});
-        List<String[]> plainRows = new ArrayList<>();
-
-        try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master);
-             Progress progress = Progress.forCommand(spark.context, Log::info)) {
-            Compressor compressor = new Compressor(spark.context, Log::info);
-            heap = HeapWatch.start();
-            double pipeline = time(compressor, fs, new CompressOptions().model(model.toString())
-                    .out(new Path(root, "out-copy").toString()).method(CompressionMethod.COPY));
-            heap.close();
-            rows.add(new String[]{"pipeline, no kernel (--method copy)", fmt(pipeline), fmt(pipeline / floor), "1.00",
-                    mib(heap.peakBytes()), mib(heap.liveAfterGcBytes())});
-            int threads = spark.context.defaultParallelism();
-            for (String m : methods) {
-                CompressionMethod method = CompressionMethod.parse(m);
-                CompressOptions run = options(method, model, new Path(root, "out-" + m), root, layers, fs);
-                heap = HeapWatch.start();
-                double s = time(compressor, fs, run);
-                heap.close();
-                rows.add(new String[]{m + " (" + describe(method) + ")", fmt(s), fmt(s / floor), fmt(s / pipeline),
-                        mib(heap.peakBytes()), mib(heap.liveAfterGcBytes())});
-                if (!ExecutorProof.runs(method)) continue;  // PlainLoop runs the row-block pruning path
-                // The same kernels on the same tensors in a plain Java loop, no Spark: what Spark and the commit add.
-                CompressOptions opts = new CompressOptions().model(model.toString()).out(new Path(root, "unused").toString())
-                        .method(method);
-                Path plainOut = new Path(root, "plain-" + m);
-                heap = HeapWatch.start();
-                PlainLoop.Result plain = PlainLoop.run(Compressor.plan(opts, conf).plan.targets, plainOut, conf, threads);
-                heap.close();
-                fs.delete(plainOut, true);
-                plainRows.add(new String[]{m, fmt(s), fmt(plain.seconds), fmt(s / plain.seconds),
-                        fmt(plain.kernelThreadSeconds), mib(heap.peakBytes()), mib(heap.liveAfterGcBytes())});
+        Samples floor = new Samples();
+        Samples pipeline = new Samples();
+        Map<CompressionMethod, Samples> spark = new LinkedHashMap<>();
+        Map<CompressionMethod, Samples> plain = new LinkedHashMap<>();
+        for (CompressionMethod m : timed) {
+            spark.put(m, new Samples());
+            if (ExecutorProof.runs(m)) plain.put(m, new Samples());  // PlainLoop runs the row-block pruning path
+        }
+        try (SparkContexts.Handle sc = SparkContexts.getOrCreate(master);
+             Progress progress = Progress.forCommand(sc.context, Log::info)) {
+            Compressor compressor = new Compressor(sc.context, Log::info);
+            int threads = sc.context.defaultParallelism();
+            Map<CompressionMethod, List<org.nowag.job.plan.TargetTensor>> plainTargets = new LinkedHashMap<>();
+            for (CompressionMethod m : plain.keySet()) {
+                CompressOptions opts = new CompressOptions().model(model.toString())
+                        .out(new Path(root, "unused").toString()).method(m);
+                plainTargets.put(m, Compressor.plan(opts, conf).plan.targets);
             }
-            print(System.out, layers, bytes, spark.context.master(), rows);
+            for (int round = 0; round < warmUp + repeat; round++) {
+                boolean counted = round >= warmUp;
+                String label = counted ? "round " + (round - warmUp + 1) + " of " + repeat
+                        : "warm-up round " + (round + 1) + " of " + warmUp + " (not counted)";
+                Log.info("bench " + label);
+                HeapWatch heap = HeapWatch.start();
+                double cpu0 = cpuSeconds();
+                t0 = System.nanoTime();
+                IoFloor.copyAll(fs, model, new Path(root, "io-floor"));
+                double s = secs(t0);
+                double cpu = cpuSeconds() - cpu0;
+                heap.close();
+                fs.delete(new Path(root, "io-floor"), true);
+                Log.info(String.format("I/O floor: %.2f s", s));
+                if (counted) floor.add(s, cpu, heap);
+                heap = HeapWatch.start();
+                cpu0 = cpuSeconds();
+                s = time(compressor, fs, new CompressOptions().model(model.toString())
+                        .out(new Path(root, "out-copy").toString()).method(CompressionMethod.COPY));
+                cpu = cpuSeconds() - cpu0;
+                heap.close();
+                if (counted) pipeline.add(s, cpu, heap);
+                for (CompressionMethod m : timed) {
+                    CompressOptions run = options(m, model, new Path(root, "out-" + m.cliName()), root, layers, fs);
+                    heap = HeapWatch.start();
+                    cpu0 = cpuSeconds();
+                    s = time(compressor, fs, run);
+                    cpu = cpuSeconds() - cpu0;
+                    heap.close();
+                    if (counted) spark.get(m).add(s, cpu, heap);
+                    if (!plain.containsKey(m)) continue;
+                    // The same kernels on the same tensors in a plain Java loop, no Spark: what Spark and the commit add.
+                    Path plainOut = new Path(root, "plain-" + m.cliName());
+                    heap = HeapWatch.start();
+                    cpu0 = cpuSeconds();
+                    PlainLoop.Result r = PlainLoop.run(plainTargets.get(m), plainOut, conf, threads);
+                    cpu = cpuSeconds() - cpu0;
+                    heap.close();
+                    fs.delete(plainOut, true);
+                    Log.info(String.format("%s plain loop: %.2f s", m.cliName(), r.seconds));
+                    if (counted) {
+                        plain.get(m).add(r.seconds, cpu, heap);
+                        plain.get(m).addExtra(r.kernelThreadSeconds);
+                    }
+                }
+            }
+            List<String[]> rows = new ArrayList<>();
+            double f = floor.median();
+            double p = pipeline.median();
+            rows.add(row("I/O floor (read + write the model's bytes)", floor, "1.00", "-"));
+            rows.add(row("pipeline, no kernel (--method copy)", pipeline, fmt(p / f), "1.00"));
+            for (Map.Entry<CompressionMethod, Samples> e : spark.entrySet()) {
+                double s = e.getValue().median();
+                rows.add(row(e.getKey().cliName() + " (" + describe(e.getKey()) + ")", e.getValue(), fmt(s / f), fmt(s / p)));
+            }
+            List<String[]> plainRows = new ArrayList<>();
+            for (Map.Entry<CompressionMethod, Samples> e : plain.entrySet()) {
+                Samples sp = spark.get(e.getKey());
+                Samples pl = e.getValue();
+                plainRows.add(new String[]{e.getKey().cliName(), fmt(sp.median()), fmt(pl.median()), range(pl),
+                        fmt(sp.median() / pl.median()), fmt(sp.cpuMedian()), fmt(pl.cpuMedian()),
+                        fmt(pl.extraMedian()), mib(pl.peakHeapBytes()), mib(pl.liveHeapBytes())});
+            }
+            print(System.out, layers, bytes, sc.context.master(), rows);
             printPlain(System.out, threads, plainRows);
         } finally {
             fs.delete(root, true);
         }
         return 0;
+    }
+
+    private String[] row(String name, Samples s, String xFloor, String xPipeline) {
+        return new String[]{name, fmt(s.median()), range(s), fmt(s.cpuMedian()), xFloor, xPipeline,
+                mib(s.peakHeapBytes()), mib(s.liveHeapBytes())};
+    }
+
+    private static String range(Samples s) {
+        return fmt(s.min()) + "-" + fmt(s.max());
     }
 
     private static double time(Compressor compressor, FileSystem fs, CompressOptions opts) throws Exception {
@@ -171,27 +240,46 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static void print(PrintStream out, int layers, long bytes, String master, List<String[]> rows) {
+    private void print(PrintStream out, int layers, long bytes, String master, List<String[]> rows) {
         Runtime rt = Runtime.getRuntime();
         out.printf("model: synthetic Llama (hidden %d, MLP %d), %d layers, %.3f GB BF16; Spark %s; %d cores; max heap %.1f GiB; %s %s%n",
                 SyntheticLlama.HIDDEN, SyntheticLlama.INTERMEDIATE, layers, bytes / 1e9, master, rt.availableProcessors(),
                 rt.maxMemory() / 1073741824.0, System.getProperty("java.vm.name"), System.getProperty("java.version"));
         out.printf("kernels: %s%n", org.nowag.kernels.simd.Simd.describe());
-        out.printf("| %-44s | %9s | %14s | %19s | %14s | %16s |%n", "run", "seconds", "x I/O floor", "x pipeline floor",
-                "peak heap MiB", "live after GC MiB");
-        out.printf("|%s|%s|%s|%s|%s|%s|%n", "-".repeat(46), "-".repeat(11), "-".repeat(16), "-".repeat(21),
-                "-".repeat(16), "-".repeat(18));
-        for (String[] r : rows) out.printf("| %-44s | %9s | %14s | %19s | %14s | %16s |%n", (Object[]) r);
+        out.printf("timing: %d warm-up round(s) not counted, then %d counted round(s), runs interleaved; seconds = median, "
+                + "range = min-max, ratios of medians; CPU s = the JVM's CPU seconds over the run, all threads (median: "
+                + "the work done, less sensitive than wall time to other load); heap = the largest over the counted "
+                + "rounds%n", warmUp, repeat);
+        out.printf("| %-44s | %9s | %11s | %7s | %14s | %19s | %14s | %16s |%n", "run", "seconds", "range s", "CPU s",
+                "x I/O floor", "x pipeline floor", "peak heap MiB", "live after GC MiB");
+        out.printf("|%s|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(46), "-".repeat(11), "-".repeat(13), "-".repeat(9),
+                "-".repeat(16), "-".repeat(21), "-".repeat(16), "-".repeat(18));
+        for (String[] r : rows) {
+            out.printf("| %-44s | %9s | %11s | %7s | %14s | %19s | %14s | %16s |%n", (Object[]) r);
+        }
     }
 
     private static void printPlain(PrintStream out, int threads, List<String[]> rows) {
         out.printf("%nSame kernels without Spark (plain Java loop, %d threads; reads, column norms, prune, encode, "
                 + "one write):%n", threads);
-        out.printf("| %-10s | %9s | %11s | %15s | %19s | %14s | %16s |%n", "method", "Spark s", "plain s",
-                "Spark / plain", "plain kernel thread-s", "plain peak MiB", "plain live MiB");
-        out.printf("|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(12), "-".repeat(11), "-".repeat(13), "-".repeat(17),
-                "-".repeat(23), "-".repeat(16), "-".repeat(18));
-        for (String[] r : rows) out.printf("| %-10s | %9s | %11s | %15s | %21s | %14s | %16s |%n", (Object[]) r);
+        out.printf("| %-10s | %9s | %11s | %11s | %15s | %11s | %11s | %21s | %14s | %16s |%n", "method", "Spark s",
+                "plain s", "plain range", "Spark / plain", "Spark CPU s", "plain CPU s", "plain kernel thread-s",
+                "plain peak MiB", "plain live MiB");
+        out.printf("|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(12), "-".repeat(11), "-".repeat(13), "-".repeat(13),
+                "-".repeat(17), "-".repeat(13), "-".repeat(13), "-".repeat(23), "-".repeat(16), "-".repeat(18));
+        for (String[] r : rows) {
+            out.printf("| %-10s | %9s | %11s | %11s | %15s | %11s | %11s | %21s | %14s | %16s |%n", (Object[]) r);
+        }
+    }
+
+    /** The JVM's CPU time so far, all threads (NaN where the platform bean does not say). */
+    private static double cpuSeconds() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean) {
+            long ns = ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
+            if (ns >= 0) return ns / 1e9;
+        }
+        return Double.NaN;
     }
 
     private static String mib(long bytes) { return String.format("%.0f", bytes / 1048576.0); }

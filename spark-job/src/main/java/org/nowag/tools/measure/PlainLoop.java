@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.nowag.io.fs.LocalChecksums;
 import org.nowag.io.safetensors.FloatCodec;
 import org.nowag.io.safetensors.SafetensorsFile;
 import org.nowag.job.method.prune.PruneParams;
@@ -21,10 +22,11 @@ import org.nowag.kernels.prune.Pruner;
 
 /**
  * The same kernels as a compress run, without Spark: every target tensor of the plan read whole, its column norms,
- * pruned (the method's pattern), encoded back to its dtype and written as raw bytes, on a plain thread pool with one
- * thread per core (as local[*] has). What it leaves out is what Spark and the commit protocol add: task scheduling
- * and serialization, part files then shards (each byte written twice), the manifest's hashing, the untouched
- * tensors' copy, publish.
+ * pruned (the method's pattern), encoded back to its dtype and written as raw bytes (as a run writes its files: no
+ * Hadoop .crc beside them), on a plain thread pool with one thread per core (as local[*] has). What it leaves out is
+ * what Spark and the one run add: task scheduling and serialization, one task per output shard (the tasks are
+ * coarser than this loop's one tensor each), the SHA-256 of every byte written, the untouched tensors' copy, the
+ * records, manifest and reports.
  */
 public final class PlainLoop {
     /** Wall-clock seconds, and the kernels' share (column norms, prune, encode) summed over threads. */
@@ -79,7 +81,7 @@ public final class PlainLoop {
         byte[] bytes = new byte[Math.toIntExact((long) rows * cols * t.info.dtype().bytes())];
         FloatCodec.encode(pruned.pruned, 0, t.info.dtype(), bytes, 0, rows * cols);
         kernelNanos.addAndGet(System.nanoTime() - k0);
-        try (OutputStream os = out.getFileSystem(conf).create(out, true)) {
+        try (OutputStream os = LocalChecksums.writer(out.getFileSystem(conf)).create(out, true)) {
             os.write(bytes);
         }
     }
