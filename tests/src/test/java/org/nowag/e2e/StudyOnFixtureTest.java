@@ -102,6 +102,23 @@ class StudyOnFixtureTest {
         assertEquals(7 * layers, checked.size(), "7 matrices in each of " + layers + " layers");
         assertEquals(bits / n, row(rows, "rtn-int4").get("bitsPerWeight").asDouble(), 1e-12);
 
+        // Paired bootstrap intervals: magnitude 50% against NoWag-P 50% (the reference), RTN INT4 has no 4-bit
+        // VQ row to face; every row against dense; each interval holds its estimate, which is the perplexity difference.
+        JsonNode mag = row(rows, "magnitude-50");
+        assertEquals("nowag-p-50", mag.get("reference").asText());
+        assertTrue(row(rows, "rtn-int4").get("reference").isNull());
+        for (String set : new String[] {"sotu", "moby"}) {
+            JsonNode i = mag.get("versusReference").get(set);
+            double diff = mag.get("perplexity").get(set).asDouble() - row(rows, "nowag-p-50").get("perplexity").get(set).asDouble();
+            assertEquals(diff, i.get("estimate").asDouble(), 1e-9 * Math.abs(diff) + 1e-12, set);
+            assertTrue(i.get("low").asDouble() <= diff && diff <= i.get("high").asDouble(), set + ": " + i);
+            for (JsonNode r : rows) {
+                JsonNode d = r.get("versusDense").get(set);
+                assertTrue(d.get("low").asDouble() <= d.get("high").asDouble(), r.get("id") + " " + set + ": " + d);
+            }
+            assertEquals(0.0, dense.get("versusDense").get(set).get("high").asDouble(), 0.0, "dense against itself");
+        }
+
         String md = Files.readString(out.resolve("study.md"));
         String csv = Files.readString(out.resolve("study.csv"));
         assertTrue(csv.startsWith("row,method,setting,bits_per_weight,proxy_loss,data_aware_loss,ppl_sotu,ppl_moby,"), csv);

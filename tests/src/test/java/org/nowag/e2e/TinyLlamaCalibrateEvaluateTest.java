@@ -182,17 +182,29 @@ class TinyLlamaCalibrateEvaluateTest {
         byte[] bytes = Files.readString(text).getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < n; i++) ids[i] = bytes[i] & 0xFF;
         Perplexity p = new Perplexity();
+        List<Perplexity> perWindow = new java.util.ArrayList<>();
         for (int begin = 0; begin < n; begin += 128) {
             int[] win = java.util.Arrays.copyOfRange(ids, begin, Math.min(n, begin + 128));
             TokenBatch b = TokenBatch.of(win);
-            p.addNextTokenLosses(direct.logits(b), VOCAB, b, 1);
+            Perplexity one = new Perplexity().addNextTokenLosses(direct.logits(b), VOCAB, b, 1);
+            perWindow.add(one);
+            p.merge(one);
         }
         // Tasks batch several windows into one GEMM, the direct run one window each: float rounding differs (~1e-8).
         assertEquals(p.perplexity(), whole.originalPerplexity, 1e-6 * p.perplexity());
+        // Per window, in window order across the 2 tasks: the same sums as the direct run's windows.
+        assertEquals(windows, whole.windowTokens.length);
+        for (int i = 0; i < windows; i++) {
+            assertEquals(perWindow.get(i).count(), whole.windowTokens[i], "window " + i);
+            assertEquals(perWindow.get(i).nllSum(), whole.originalWindowNll[i], 1e-5 * perWindow.get(i).nllSum(), "window " + i);
+            assertEquals(whole.originalWindowNll[i], whole.comparedWindowNll[i], 0.0, "window " + i);
+        }
         assertEquals(whole.originalPerplexity, whole.comparedPerplexity, 0.0, "a model against itself");
 
         Evaluation strided = evaluate(model, 96, 32);
         assertEquals(n - 1, strided.tokensScored, "overlapping windows score every token but the first exactly once");
+        assertEquals(n - 1, java.util.Arrays.stream(strided.windowTokens).sum());
+        assertEquals(strided.originalMeanNll, java.util.Arrays.stream(strided.originalWindowNll).sum() / (n - 1), 1e-9);
         assertEquals(96, strided.context);
         assertEquals(32, strided.stride);
     }
@@ -208,5 +220,19 @@ class TinyLlamaCalibrateEvaluateTest {
         assertEquals("causal-lm", json.get("kind").asText());
         assertNotEquals(json.get("originalPerplexity").asDouble(), json.get("comparedPerplexity").asDouble());
         assertTrue(json.get("comparedPerplexity").asDouble() > 1);
+
+        // compare-eval: the evaluation's own pair (pruned minus original), and the pruned model against itself.
+        Path within = tmp.resolve("compare-within.json");
+        assertEquals(0, NowagCli.run("compare-eval", "--a", pruned.resolve("evaluation.json").toString(), "--out", within.toString()));
+        var d = new ObjectMapper().readTree(Files.readString(within)).get("perplexityDifference");
+        assertEquals(json.get("comparedPerplexity").asDouble() - json.get("originalPerplexity").asDouble(), d.get("estimate").asDouble(), 1e-9);
+        assertTrue(d.get("low").asDouble() <= d.get("estimate").asDouble() && d.get("estimate").asDouble() <= d.get("high").asDouble(), d.toString());
+        Path same = tmp.resolve("compare-same.json");
+        assertEquals(0, NowagCli.run("compare-eval", "--a", pruned.resolve("evaluation.json").toString(), "--b",
+                pruned.resolve("evaluation.json").toString(), "--out", same.toString()));
+        var z = new ObjectMapper().readTree(Files.readString(same)).get("perplexityDifference");
+        assertEquals(0.0, z.get("low").asDouble(), 0.0);
+        assertEquals(0.0, z.get("high").asDouble(), 0.0);
+        assertEquals(1, NowagCli.run("compare-eval", "--a", tmp.resolve("nothing.json").toString()), "a missing file");
     }
 }

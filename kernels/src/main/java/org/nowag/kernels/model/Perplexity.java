@@ -20,6 +20,18 @@ public final class Perplexity implements Serializable {
      * evaluation does). Padding targets (attention mask 0) are skipped.
      */
     public Perplexity addNextTokenLosses(float[] logits, int vocab, TokenBatch batch, int firstTarget) {
+        return addNextTokenLosses(logits, vocab, batch, firstTarget, null);
+    }
+
+    /**
+     * As {@link #addNextTokenLosses(float[], int, TokenBatch, int)}, and each token's loss also goes into
+     * {@code perSequence[s]} of its sequence (when not null): per-window sums for a paired bootstrap, with the
+     * total summed in the same order as without them.
+     */
+    public Perplexity addNextTokenLosses(float[] logits, int vocab, TokenBatch batch, int firstTarget, Perplexity[] perSequence) {
+        if (perSequence != null && perSequence.length != batch.sequences()) {
+            throw new IllegalArgumentException("perSequence holds " + perSequence.length + " sums for " + batch.sequences() + " sequences");
+        }
         if (firstTarget < 1) throw new IllegalArgumentException("firstTarget must be >= 1 (token 0 has no prediction), got " + firstTarget);
         if ((long) batch.tokens() * vocab != logits.length) {
             throw new IllegalArgumentException("logits hold " + logits.length + " values, expected " + batch.tokens() + " tokens x " + vocab);
@@ -30,7 +42,9 @@ public final class Perplexity implements Serializable {
             int[] ids = batch.ids(s);
             for (int t = firstTarget; t < ids.length; t++) {
                 if (padding != null && padding[starts[s] + t]) continue;
-                add(-TokenLoss.logProbability(logits, starts[s] + t - 1, vocab, ids[t]));
+                double nll = -TokenLoss.logProbability(logits, starts[s] + t - 1, vocab, ids[t]);
+                add(nll);
+                if (perSequence != null) perSequence[s].add(nll);
             }
         }
         return this;

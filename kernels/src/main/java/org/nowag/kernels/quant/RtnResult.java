@@ -21,6 +21,27 @@ public final class RtnResult {
         this.zeros = zeros;
     }
 
+    /**
+     * A stored result read back (what {@code decompress} decodes): codes one per byte, binary16 scales and zero points
+     * per group, each checked against the configuration so a damaged file is refused rather than decoded.
+     */
+    public static RtnResult stored(int rows, int cols, RtnConfig config, byte[] codes, float[] scales, short[] zeros) {
+        long groups = (long) rows * config.groupsPerRow(cols);
+        if (codes.length != (long) rows * cols || scales.length != groups || zeros.length != groups) {
+            throw new IllegalArgumentException("RTN parts hold " + codes.length + " codes, " + scales.length + " scales, "
+                    + zeros.length + " zero points; a [" + rows + ", " + cols + "] matrix at " + config + " needs "
+                    + (long) rows * cols + ", " + groups + ", " + groups);
+        }
+        for (int i = 0; i < codes.length; i++) {
+            if ((codes[i] & 0xFF) > config.maxCode()) throw new IllegalArgumentException("RTN code " + i + " is " + (codes[i] & 0xFF) + ", above " + config.maxCode());
+        }
+        for (int k = 0; k < zeros.length; k++) {
+            if (zeros[k] < 0 || zeros[k] > config.maxCode()) throw new IllegalArgumentException("RTN zero point " + k + " is " + zeros[k] + ", outside [0, " + config.maxCode() + "]");
+            if (!(scales[k] > 0) || !Float.isFinite(scales[k])) throw new IllegalArgumentException("RTN scale " + k + " is " + scales[k] + "; it must be positive and finite");
+        }
+        return new RtnResult(rows, cols, config, codes, scales, zeros);
+    }
+
     public int groupsPerRow() { return config.groupsPerRow(cols); }
 
     /** Code of weight (r, c) as an int in [0, 2^bits - 1]. */

@@ -42,6 +42,14 @@ class UniformOutputPerplexityTest {
                 .merge(new Perplexity().addNextTokenLosses(second, vocab, TokenBatch.of(new int[] {4, 0, 2}), 1));
         assertEquals(whole.count(), merged.count());
         assertEquals(whole.perplexity(), merged.perplexity(), 1e-12);
+        // per-sequence sums: each equals that sequence scored alone, and the total is unchanged by asking for them
+        Perplexity[] each = {new Perplexity(), new Perplexity()};
+        Perplexity withParts = new Perplexity().addNextTokenLosses(logits, vocab, all, 1, each);
+        assertEquals(whole.nllSum(), withParts.nllSum(), 0.0);
+        assertEquals(new Perplexity().addNextTokenLosses(first, vocab, TokenBatch.of(new int[] {1, 2, 3}), 1).nllSum(), each[0].nllSum(), 1e-12);
+        assertEquals(new Perplexity().addNextTokenLosses(second, vocab, TokenBatch.of(new int[] {4, 0, 2}), 1).nllSum(), each[1].nllSum(), 1e-12);
+        assertEquals(2, each[0].count());
+        assertEquals(2, each[1].count());
         // a slow check of one term: -log softmax by the definition
         double z = 0;
         for (int j = 0; j < vocab; j++) z += Math.exp(logits[j]);

@@ -119,6 +119,20 @@ class RoundToNearestTest {
     }
 
     @Test
+    void aStoredResultReadBackDequantizesAlikeAndDamagedPartsAreRefused() {
+        RtnResult q = RoundToNearest.quantize(weights(3, 200, 5), 3, 200, RtnConfig.int_(3));
+        RtnResult back = RtnResult.stored(3, 200, RtnConfig.int_(3), q.codes.clone(), q.scales.clone(), q.zeros.clone());
+        assertArrayEquals(q.dequantize(), back.dequantize());
+        byte[] codes = q.codes.clone();
+        codes[7] = 8;  // above 2^3 - 1
+        assertThrows(IllegalArgumentException.class, () -> RtnResult.stored(3, 200, RtnConfig.int_(3), codes, q.scales, q.zeros));
+        short[] zeros = q.zeros.clone();
+        zeros[0] = -1;
+        assertThrows(IllegalArgumentException.class, () -> RtnResult.stored(3, 200, RtnConfig.int_(3), q.codes, q.scales, zeros));
+        assertThrows(IllegalArgumentException.class, () -> RtnResult.stored(3, 200, RtnConfig.of(3, 64), q.codes, q.scales, q.zeros));
+    }
+
+    @Test
     void badInputIsRefusedWithTheReason() {
         assertThrows(IllegalArgumentException.class, () -> RtnConfig.of(1, 128));
         assertThrows(IllegalArgumentException.class, () -> RtnConfig.of(9, 128));

@@ -26,7 +26,7 @@ public final class ModelCard {
     private static final Pattern REPO_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*");
 
     /** What the output is, which decides library_name and the usage section. */
-    public enum Kind { PRUNED, RAW_VQ, RAW_ARMOR, DECOMPRESSED }
+    public enum Kind { PRUNED, RAW_VQ, RAW_ARMOR, RAW_RTN, DECOMPRESSED }
 
     public Kind kind;
     /** Hub id of the base model, or null (a local or cluster path is no valid base_model). */
@@ -58,9 +58,9 @@ public final class ModelCard {
         if (baseModel != null) {
             s.append("base_model: ").append(q(baseModel)).append('\n');
             // The Hub's relations are adapter, merge, quantized, finetune: pruning is none of them, so the Hub infers it.
-            if (kind == Kind.RAW_VQ || kind == Kind.RAW_ARMOR) s.append("base_model_relation: ").append(q("quantized")).append('\n');
+            if (kind == Kind.RAW_VQ || kind == Kind.RAW_ARMOR || kind == Kind.RAW_RTN) s.append("base_model_relation: ").append(q("quantized")).append('\n');
         }
-        if (kind != Kind.RAW_VQ && kind != Kind.RAW_ARMOR) s.append("library_name: ").append(q("transformers")).append('\n');
+        if (kind != Kind.RAW_VQ && kind != Kind.RAW_ARMOR && kind != Kind.RAW_RTN) s.append("library_name: ").append(q("transformers")).append('\n');
         if (pipelineTag != null) s.append("pipeline_tag: ").append(q(pipelineTag)).append('\n');
         if (license != null) s.append("license: ").append(q(license)).append('\n');
         s.append("tags:\n");
@@ -105,6 +105,7 @@ public final class ModelCard {
             case PRUNED -> { t.add("pruned"); t.add("sparse"); }
             case RAW_VQ -> t.add("vector-quantization");
             case RAW_ARMOR -> { t.add("pruned"); t.add("2:4"); }
+            case RAW_RTN -> t.add("quantized");
             case DECOMPRESSED -> t.add("decompressed");
             default -> { }
         }
@@ -129,6 +130,10 @@ public final class ModelCard {
                     + "reconstruction: config.json declares `model_type` \"" + RawFormat.ARMOR.modelType
                     + "\" and a `quantization_config` with quant_method \"" + RawFormat.ARMOR.quantMethod
                     + "\", so a standard loader refuses it.";
+            case RAW_RTN -> "Round-to-nearest integer codes with a scale and zero point per group (`*.rtn.*` tensors): "
+                    + "no standard library loads this folder. config.json declares `model_type` \"" + RawFormat.RTN.modelType
+                    + "\" and a `quantization_config` with quant_method \"" + RawFormat.RTN.quantMethod
+                    + "\", so transformers refuses it instead of loading random weights.";
             case DECOMPRESSED -> "A dense safetensors model rebuilt by `nowag decompress` from a " + method
                     + " output: it loads wherever the base model loads.";
         };
@@ -138,7 +143,7 @@ public final class ModelCard {
         return switch (kind) {
             case PRUNED, DECOMPRESSED -> "Load it as the base model (transformers `AutoModel.from_pretrained(folder)`, "
                     + "vLLM, llama.cpp's convert_hf_to_gguf.py, transformers.js after an ONNX export).";
-            case RAW_VQ, RAW_ARMOR -> "Turn it into a standard dense model first:\n\n"
+            case RAW_VQ, RAW_ARMOR, RAW_RTN -> "Turn it into a standard dense model first:\n\n"
                     + "```sh\nnowag decompress --model THIS_FOLDER --out DENSE_FOLDER\n```";
         };
     }

@@ -8,7 +8,8 @@ package org.nowag.io.card;
  */
 public enum RawFormat {
     NOWAG_VQ("nowag-vq", "nowag-vq-v1", "nowag_vq", "NowagVqCompressedModel"),
-    ARMOR("armor", "nowag-armor-v1", "nowag_armor", "NowagArmorCompressedModel");
+    ARMOR("armor", "nowag-armor-v1", "nowag_armor", "NowagArmorCompressedModel"),
+    RTN("rtn", "nowag-rtn-v1", "nowag_rtn", "NowagRtnCompressedModel");
 
     /** The layout version every reader here understands; a newer one is refused with a clear message. */
     public static final int FORMAT_VERSION = 1;

@@ -26,6 +26,7 @@ public final class CompressOptions implements Serializable {
     private boolean skipNonFinite;
     private VqConfig vq = VqConfig.defaults();
     private ArmorConfig armor = ArmorConfig.defaults();
+    private org.nowag.kernels.quant.RtnConfig rtn = org.nowag.kernels.quant.RtnConfig.int_(4);
     private boolean vqRowBlocks;
     private boolean noConfig;
 
@@ -73,6 +74,10 @@ public final class CompressOptions implements Serializable {
      */
     public boolean noConfig() { return noConfig; }
     public CompressOptions noConfig(boolean v) { noConfig = v; return this; }
+
+    /** RTN parameters (used by --method rtn only): INT4, group 128 unless set. */
+    public org.nowag.kernels.quant.RtnConfig rtn() { return rtn; }
+    public CompressOptions rtn(org.nowag.kernels.quant.RtnConfig v) { rtn = v; return this; }
 
     /** ARMOR parameters (used by --method armor only). */
     public ArmorConfig armor() { return armor; }

@@ -23,6 +23,7 @@ public enum CompressionMethod {
     NOWAG_VQ(new VqPlugin()),
     SPARSEGPT(new SparseGptPlugin()),
     ARMOR(new ArmorPlugin()),
+    RTN(new org.nowag.job.method.rtn.RtnPlugin()),
     /** The whole run without a kernel: the I/O floor of the pipeline. */
     COPY(new CopyPlugin());
 

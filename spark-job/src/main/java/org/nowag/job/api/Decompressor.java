@@ -26,6 +26,7 @@ import org.nowag.io.card.RawFormat;
 import org.nowag.io.model.ModelDirectory;
 import org.nowag.io.model.OutputFiles;
 import org.nowag.io.model.ShardLayout;
+import org.nowag.io.rtn.RtnTensors;
 import org.nowag.io.safetensors.DType;
 import org.nowag.io.safetensors.TensorInfo;
 import org.nowag.io.safetensors.TensorSpec;
@@ -64,6 +65,7 @@ public final class Decompressor {
         List<TensorSpec> outputs = new ArrayList<>();
         List<String> vqWeights = new ArrayList<>();
         List<String> armorWeights = new ArrayList<>();
+        Map<String, int[]> rtnWeights = new LinkedHashMap<>();  // weight -> {bits, group size}
         Map<String, String> shardOf = new LinkedHashMap<>();
         for (TensorInfo t : in.tensors()) {
             shardOf.put(t.name(), in.shardOf(t.name()).toString());
@@ -77,11 +79,18 @@ public final class Decompressor {
                 outputs.add(new TensorSpec(w, DType.parse("config.json", o.path("dtype").asText()),
                         new long[] {o.path("shape").get(0).asLong(), o.path("shape").get(1).asLong()}));
                 vqWeights.add(w);
+            } else if (RtnTensors.isCodes(t.name())) {
+                String w = RtnTensors.weightOf(t.name());
+                JsonNode o = originals.get(w);
+                int[] bitsAndGroup = rtnSettings(o, w, in);
+                outputs.add(new TensorSpec(w, DType.parse("config.json", o.path("dtype").asText()),
+                        new long[] {o.path("shape").get(0).asLong(), o.path("shape").get(1).asLong()}));
+                rtnWeights.put(w, bitsAndGroup);
             } else if (declared.format == RawFormat.ARMOR && originals.has(t.name())) {
                 // ARMOR keeps the dense W_hat under the weight's name; it is rebuilt from the parts, not copied
                 outputs.add(new TensorSpec(t.name(), t.dtype(), t.shape()));
                 armorWeights.add(t.name());
-            } else if (!VqTensors.isVqTensor(t.name()) && !ArmorTensors.isArmorTensor(t.name())) {
+            } else if (!VqTensors.isVqTensor(t.name()) && !ArmorTensors.isArmorTensor(t.name()) && !RtnTensors.isRtnTensor(t.name())) {
                 outputs.add(new TensorSpec(t.name(), t.dtype(), t.shape()));
             }
         }
@@ -113,6 +122,7 @@ public final class Decompressor {
             Map<String, String> needed = new LinkedHashMap<>();
             List<String> decoded = new ArrayList<>();
             List<String> decodedArmor = new ArrayList<>();
+            Map<String, int[]> decodedRtn = new LinkedHashMap<>();
             for (TensorSpec s : layout.shardTensors(i)) {
                 if (vqWeights.contains(s.name())) {
                     decoded.add(s.name());
@@ -120,6 +130,15 @@ public final class Decompressor {
                         String name = s.name() + suffix;
                         if (!shardOf.containsKey(name)) {
                             throw new IllegalArgumentException(in.root() + " lacks the VQ tensor " + name);
+                        }
+                        needed.put(name, shardOf.get(name));
+                    }
+                } else if (rtnWeights.containsKey(s.name())) {
+                    decodedRtn.put(s.name(), rtnWeights.get(s.name()));
+                    for (String suffix : RtnTensors.SUFFIXES) {
+                        String name = s.name() + suffix;
+                        if (!shardOf.containsKey(name)) {
+                            throw new IllegalArgumentException(in.root() + " lacks the RTN tensor " + name);
                         }
                         needed.put(name, shardOf.get(name));
                     }
@@ -136,10 +155,10 @@ public final class Decompressor {
                     needed.put(s.name(), shardOf.get(s.name()));
                 }
             }
-            tasks.add(new DecompressShardTask(staged.toString(), layout.shardTensors(i), needed, decoded, decodedArmor));
+            tasks.add(new DecompressShardTask(staged.toString(), layout.shardTensors(i), needed, decoded, decodedArmor, decodedRtn));
         }
-        log.accept(String.format("decompress: %d VQ and %d ARMOR weights into %d shards (%d to write)", vqWeights.size(),
-                armorWeights.size(), layout.shardCount(), tasks.size()));
+        log.accept(String.format("decompress: %d VQ, %d ARMOR and %d RTN weights into %d shards (%d to write)", vqWeights.size(),
+                armorWeights.size(), rtnWeights.size(), layout.shardCount(), tasks.size()));
         if (!tasks.isEmpty()) {
             Broadcast<byte[]> confBytes = spark.broadcast(HadoopConfBytes.toBytes(conf));
             spark.setJobDescription("nowag decompress: " + tasks.size() + " shards");
@@ -176,7 +195,26 @@ public final class Decompressor {
         out.writeText(out.successMarker(), fingerprint);
         outFs.delete(out.staging(), true);
         log.accept("wrote dense model " + outPath);
-        return vqWeights.size() + armorWeights.size();
+        return vqWeights.size() + armorWeights.size() + rtnWeights.size();
+    }
+
+    /**
+     * An RTN weight's {bits, group size} and its recorded [rows, cols] shape, from its entry in config.json's
+     * quantization_config.tensors (the codes' shape alone does not tell them apart).
+     */
+    public static int[] rtnSettings(JsonNode entry, String weight, ModelDirectory in) {
+        String file = new Path(in.root(), ModelDirectory.CONFIG_FILE).toString();
+        if (entry == null || !entry.path("shape").isArray() || entry.path("shape").size() != 2
+                || entry.path("shape").get(0).asLong() < 1 || entry.path("shape").get(1).asLong() < 1) {
+            throw new IllegalArgumentException(file + " does not record the dtype and shape of " + weight + " (quantization_config.tensors)");
+        }
+        int bits = entry.path("bits").asInt(-1);
+        int group = entry.path("group_size").asInt(-1);
+        if (bits < 1 || bits > 8 || group < 1) {
+            throw new IllegalArgumentException(file + " does not record the RTN bits (1 to 8) and group_size (>= 1) of "
+                    + weight + " (quantization_config.tensors): bits " + entry.path("bits") + ", group_size " + entry.path("group_size"));
+        }
+        return new int[] {bits, group};
     }
 
     /** The raw format the model's config.json declares (format_version 1, or an older output's compression block). */
@@ -184,10 +222,10 @@ public final class Decompressor {
         String file = new Path(in.root(), ModelDirectory.CONFIG_FILE).toString();
         PublishedConfig.Declared d = config == null ? null : PublishedConfig.rawFormatOf(file, config);
         if (d == null) {
-            throw new IllegalArgumentException(file + " declares no NoWag-VQ or ARMOR format (no quantization_config "
-                    + "with quant_method " + RawFormat.NOWAG_VQ.quantMethod + " or " + RawFormat.ARMOR.quantMethod
-                    + ", no compression block of an older output); decompress reads what compress --method nowag-vq "
-                    + "or --method armor wrote");
+            throw new IllegalArgumentException(file + " declares no NoWag-VQ, ARMOR or RTN format (no quantization_config "
+                    + "with quant_method " + RawFormat.NOWAG_VQ.quantMethod + ", " + RawFormat.ARMOR.quantMethod + " or " + RawFormat.RTN.quantMethod
+                    + ", no compression block of an older output); decompress reads what compress --method nowag-vq, "
+                    + "--method armor or --method rtn wrote");
         }
         return d;
     }

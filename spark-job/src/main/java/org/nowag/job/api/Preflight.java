@@ -159,6 +159,11 @@ public final class Preflight {
                 String w = VqTensors.weightOf(t.name());
                 long[] shape = recordedShape(config, originals, w);
                 vqParts(in, w, shape[0], shape[1]);
+            } else if (org.nowag.io.rtn.RtnTensors.isCodes(t.name())) {
+                String w = org.nowag.io.rtn.RtnTensors.weightOf(t.name());
+                int[] bg = Decompressor.rtnSettings(originals.get(w), w, in);
+                long[] shape = recordedShape(config, originals, w);
+                expect(in, w, shape[0], shape[1], org.nowag.io.rtn.RtnTensors.specs(w, shape[0], shape[1], bg[0], bg[1]));
             } else if (declared.format == org.nowag.io.card.RawFormat.ARMOR && originals.has(t.name())) {
                 armorParts(in, t);
             }

@@ -43,4 +43,6 @@ public final class TensorReport {
     public VqTensorReport vq;
     /** ARMOR only: loss at the start, after each iteration, at the end, and bits per weight with every term. */
     public ArmorTensorReport armor;
+    /** RTN only: bits, group size and bits per weight with every term. */
+    public RtnTensorReport rtn;
 }

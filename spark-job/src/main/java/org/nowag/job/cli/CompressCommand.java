@@ -42,7 +42,7 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output directory (must not overlap the input).")
     String out;
 
-    @Option(names = "--method", defaultValue = "nowag-p", description = "nowag-p | wanda | magnitude | sparsegpt | nowag-vq | armor | copy (no kernel: the I/O floor). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--method", defaultValue = "nowag-p", description = "nowag-p | wanda | magnitude | sparsegpt | nowag-vq | armor | rtn | copy (no kernel: the I/O floor). Default: ${DEFAULT-VALUE}.")
     String method;
 
     @Option(names = "--sparsity", description = "Unstructured sparsity in [0, 1). Default 0.5 when no --pattern is given.")
@@ -98,6 +98,12 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--armor-store", defaultValue = "f16", description = "armor: f16 | f32 for A, B, kept values and norms. Default: ${DEFAULT-VALUE}.")
     String armorStore;
 
+    @Option(names = "--rtn-bits", defaultValue = "4", description = "rtn: bits per code, 2 to 8 (INT2, INT3, INT4, ...). Default: ${DEFAULT-VALUE}.")
+    int rtnBits;
+
+    @Option(names = "--rtn-group", defaultValue = "" + org.nowag.kernels.quant.RtnConfig.DEFAULT_GROUP_SIZE, description = "rtn: inputs per scale and zero point; a d_in it does not divide gets a shorter last group per row. Default: ${DEFAULT-VALUE}.")
+    int rtnGroup;
+
     @Option(names = "--master", description = "Spark master. Default: the one spark-submit gives, else local[*].")
     String master;
 
@@ -134,7 +140,7 @@ final class CompressCommand implements Callable<Integer> {
     /** Options a recipe replaces: with --recipe they are refused rather than silently ignored. */
     static final List<String> RULE_OPTIONS = List.of("--method", "--include", "--sparsity", "--pattern", "--group",
             "--vq-dim", "--vq-bits", "--vq-iters", "--vq-store", "--vq-row-blocks", "--seed", "--armor-iters",
-            "--armor-block", "--armor-store");
+            "--armor-block", "--armor-store", "--rtn-bits", "--rtn-group");
 
     @Option(names = "--dry-run", description = "Print the plan, the largest task's memory and a rough time, from the "
             + "model's headers only; starts no Spark and writes nothing.")
@@ -245,6 +251,13 @@ final class CompressCommand implements Callable<Integer> {
                 throw new BadOptionException("--sparsity, --pattern and --group are for pruning; nowag-vq takes --vq-dim, --vq-bits, --vq-iters, --seed");
             }
             opts.vq(VqOptions.config(vqDim, vqBits, vqIters, seed, vqStore)).vqRowBlocks(vqRowBlocks);
+            return opts;
+        }
+        if (m == CompressionMethod.RTN) {
+            if (sparsity != null || pattern != null || group != null) {
+                throw new BadOptionException("--sparsity, --pattern and --group are for pruning; rtn takes --rtn-bits, --rtn-group");
+            }
+            opts.rtn(RtnOptions.config(rtnBits, rtnGroup));
             return opts;
         }
         if (m == CompressionMethod.ARMOR) {

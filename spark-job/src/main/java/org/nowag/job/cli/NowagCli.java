@@ -29,7 +29,7 @@ import picocli.CommandLine.Command;
         subcommands = {CompressCommand.class, InspectCommand.class, DemoCommand.class, ImportMiniLmCommand.class,
                 BenchCommand.class, ScaleProofCommand.class, DecompressCommand.class, BenchVqCommand.class, BenchArmorCommand.class,
                 CalibrateCommand.class, EvaluateCommand.class, MemCheckCommand.class, org.nowag.tools.train.TrainLlamaCommand.class,
-                org.nowag.tools.study.StudyCommand.class,
+                org.nowag.tools.study.StudyCommand.class, org.nowag.tools.measure.CompareEvalCommand.class,
                 CommandLine.HelpCommand.class})
 public final class NowagCli {
     /** Every command takes it (inherited): a stack trace with the error, and Spark's logs with theirs. */

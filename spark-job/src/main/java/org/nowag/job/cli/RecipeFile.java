@@ -57,6 +57,7 @@ public final class RecipeFile {
     private static final List<String> SPARSEGPT_KEYS = List.of("sparsity", "pattern");
     private static final List<String> VQ_KEYS = List.of("vq-dim", "vq-bits", "vq-iters", "vq-store", "vq-row-blocks", "seed");
     private static final List<String> ARMOR_KEYS = List.of("pattern", "armor-iters", "armor-block", "armor-store");
+    private static final List<String> RTN_KEYS = List.of("rtn-bits", "rtn-group");
 
     private final String file;
 
@@ -130,7 +131,7 @@ public final class RecipeFile {
     private Recipe.Rule rule(int number, Node node) {
         String where = "rule " + number + " (line " + line(node) + ")";
         List<String> all = new ArrayList<>(List.of("match", "method"));
-        for (List<String> keys : List.of(PRUNE_KEYS, VQ_KEYS, ARMOR_KEYS)) {
+        for (List<String> keys : List.of(PRUNE_KEYS, VQ_KEYS, ARMOR_KEYS, RTN_KEYS)) {
             for (String k : keys) if (!all.contains(k)) all.add(k);
         }
         Map<String, Node> keys = mapping(node, where, all);
@@ -186,6 +187,8 @@ public final class RecipeFile {
                 o.armor(ArmorOptions.config(null, null, null, intOr(g, "armor-block", 32), intOr(g, "armor-iters", 10),
                         (String) g.getOrDefault("armor-store", "f16")));
                 o.pattern(SparsityPattern.nOfM(2, 4));
+            } else if (m == CompressionMethod.RTN) {
+                o.rtn(RtnOptions.config(intOr(g, "rtn-bits", 4), intOr(g, "rtn-group", 128)));
             } else if (m != CompressionMethod.COPY) {
                 if (g.containsKey("sparsity") && g.containsKey("pattern")) {
                     throw new IllegalArgumentException("keys 'sparsity' and 'pattern': give either sparsity (unstructured) "
@@ -233,6 +236,7 @@ public final class RecipeFile {
         return switch (m) {
             case NOWAG_VQ -> VQ_KEYS;
             case ARMOR -> ARMOR_KEYS;
+            case RTN -> RTN_KEYS;
             case SPARSEGPT -> SPARSEGPT_KEYS;
             default -> PRUNE_KEYS;
         };
@@ -244,7 +248,7 @@ public final class RecipeFile {
         switch (key) {
             case "sparsity":
                 return number(text, where);
-            case "vq-dim": case "vq-bits": case "vq-iters": case "armor-iters": case "armor-block":
+            case "vq-dim": case "vq-bits": case "vq-iters": case "armor-iters": case "armor-block": case "rtn-bits": case "rtn-group":
                 try {
                     return Integer.parseInt(text.trim());
                 } catch (NumberFormatException e) {

@@ -114,7 +114,9 @@ public final class ModelFolder {
                         step.sparsity, step.pattern));
             case RAW_VQ:
             case RAW_ARMOR:
-                RawFormat f = step.kind == ModelCard.Kind.RAW_VQ ? RawFormat.NOWAG_VQ : RawFormat.ARMOR;
+            case RAW_RTN:
+                RawFormat f = step.kind == ModelCard.Kind.RAW_VQ ? RawFormat.NOWAG_VQ
+                        : step.kind == ModelCard.Kind.RAW_ARMOR ? RawFormat.ARMOR : RawFormat.RTN;
                 return PublishedConfig.raw(inConfig == null ? JSON.createObjectNode() : inConfig, f, step.description);
             case DECOMPRESSED:
                 return inConfig == null ? null : PublishedConfig.restored(inConfig);

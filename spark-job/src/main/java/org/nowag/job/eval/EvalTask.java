@@ -31,11 +31,14 @@ public final class EvalTask implements Serializable {
     private String compared;
     private ArrayList<int[]> sequences;
     private ArrayList<Integer> firstTargets;  // causal LMs only; null for encoders
+    private int firstWindow;  // the global index of sequences.get(0)
 
     /** For serializers only. */
     private EvalTask() { }
 
-    public EvalTask(String original, String compared, ArrayList<int[]> sequences, ArrayList<Integer> firstTargets) {
+    public EvalTask(String original, String compared, ArrayList<int[]> sequences, ArrayList<Integer> firstTargets,
+                    int firstWindow) {
+        this.firstWindow = firstWindow;
         this.original = original;
         this.compared = compared;
         this.sequences = sequences;
@@ -52,8 +55,19 @@ public final class EvalTask implements Serializable {
             r.original = embeddings(a);
             r.compared = embeddings(b);
         } else {
-            r.originalLoss = losses(a);
-            r.comparedLoss = losses(b);
+            r.firstWindow = firstWindow;
+            Perplexity[] wa = fresh(sequences.size());
+            Perplexity[] wb = fresh(sequences.size());
+            r.originalLoss = losses(a, wa);
+            r.comparedLoss = losses(b, wb);
+            r.windowTokens = new long[wa.length];
+            r.originalWindowNll = new double[wa.length];
+            r.comparedWindowNll = new double[wa.length];
+            for (int i = 0; i < wa.length; i++) {
+                r.windowTokens[i] = wa[i].count();
+                r.originalWindowNll[i] = wa[i].nllSum();
+                r.comparedWindowNll[i] = wb[i].nllSum();
+            }
         }
         return r;
     }
@@ -67,21 +81,37 @@ public final class EvalTask implements Serializable {
         return out;
     }
 
-    /** Windows with the same first target go through together (the loss counts from one position per batch). */
-    private Perplexity losses(ModelWeights m) throws IOException {
-        Map<Integer, List<int[]>> byFirst = new LinkedHashMap<>();
+    /**
+     * Windows with the same first target go through together (the loss counts from one position per batch); each
+     * window's own sum lands in {@code perWindow} at its index in this task.
+     */
+    private Perplexity losses(ModelWeights m, Perplexity[] perWindow) throws IOException {
+        Map<Integer, List<Integer>> byFirst = new LinkedHashMap<>();
         for (int i = 0; i < sequences.size(); i++) {
-            byFirst.computeIfAbsent(firstTargets.get(i), k -> new ArrayList<>()).add(sequences.get(i));
+            byFirst.computeIfAbsent(firstTargets.get(i), k -> new ArrayList<>()).add(i);
         }
         LlamaConfig config = m.llamaConfig();
         WeightSource source = m.source();
         Perplexity p = new Perplexity();
-        for (Map.Entry<Integer, List<int[]>> e : byFirst.entrySet()) {
-            TokenBatch batch = TokenBatch.of(e.getValue().toArray(new int[0][]));
+        for (Map.Entry<Integer, List<Integer>> e : byFirst.entrySet()) {
+            List<Integer> idx = e.getValue();
+            int[][] seqs = new int[idx.size()][];
+            Perplexity[] sums = new Perplexity[idx.size()];
+            for (int j = 0; j < idx.size(); j++) {
+                seqs[j] = sequences.get(idx.get(j));
+                sums[j] = perWindow[idx.get(j)];
+            }
+            TokenBatch batch = TokenBatch.of(seqs);
             HiddenStates h = LlamaModel.streamLayers(source, config, batch, LinearInputObserver.NONE);
             float[] logits = LlamaHead.load(source, config).logits(h);
-            p.addNextTokenLosses(logits, config.vocabSize(), batch, e.getKey());
+            p.addNextTokenLosses(logits, config.vocabSize(), batch, e.getKey(), sums);
         }
         return p;
+    }
+
+    private static Perplexity[] fresh(int n) {
+        Perplexity[] out = new Perplexity[n];
+        for (int i = 0; i < n; i++) out[i] = new Perplexity();
+        return out;
     }
 }

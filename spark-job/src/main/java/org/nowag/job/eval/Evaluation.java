@@ -38,6 +38,14 @@ public final class Evaluation {
     public Double comparedPerplexity;
     public Double originalMeanNll;
     public Double comparedMeanNll;
+    /**
+     * Per window, in window order (window w starts at token w * stride): the tokens it scores and each model's summed
+     * NLL over them. Two evaluations of the same text with the same tokenizer, context and stride score the same
+     * windows, so they can be compared window by window ({@link PairedBootstrap}, {@code nowag compare-eval}).
+     */
+    public long[] windowTokens;
+    public double[] originalWindowNll;
+    public double[] comparedWindowNll;
 
     public String toJson() {
         try {

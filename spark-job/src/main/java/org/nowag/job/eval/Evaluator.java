@@ -139,9 +139,15 @@ public final class Evaluator {
         List<EvalResult> parts = runTasks(opts, windows, firsts, conf);
         Perplexity pa = new Perplexity();
         Perplexity pb = new Perplexity();
+        e.windowTokens = new long[windows.size()];
+        e.originalWindowNll = new double[windows.size()];
+        e.comparedWindowNll = new double[windows.size()];
         for (EvalResult r : parts) {
             pa.merge(r.originalLoss);
             pb.merge(r.comparedLoss);
+            System.arraycopy(r.windowTokens, 0, e.windowTokens, r.firstWindow, r.windowTokens.length);
+            System.arraycopy(r.originalWindowNll, 0, e.originalWindowNll, r.firstWindow, r.windowTokens.length);
+            System.arraycopy(r.comparedWindowNll, 0, e.comparedWindowNll, r.firstWindow, r.windowTokens.length);
         }
         e.kind = "causal-lm";
         e.context = context;
@@ -160,7 +166,7 @@ public final class Evaluator {
             int from = p * seqs.size() / parts;
             int to = (p + 1) * seqs.size() / parts;
             tasks.add(new EvalTask(opts.model, opts.compare, new ArrayList<>(seqs.subList(from, to)),
-                    firsts == null ? null : new ArrayList<>(firsts.subList(from, to))));
+                    firsts == null ? null : new ArrayList<>(firsts.subList(from, to)), from));
         }
         Broadcast<byte[]> confBytes = spark.broadcast(HadoopConfBytes.toBytes(conf));
         String description = "nowag evaluate: " + seqs.size() + " sequences on " + parts + " tasks";

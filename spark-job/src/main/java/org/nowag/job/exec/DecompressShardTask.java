@@ -18,13 +18,17 @@ import org.nowag.io.safetensors.SafetensorsFile;
 import org.nowag.io.safetensors.SafetensorsWriter;
 import org.nowag.io.safetensors.TensorInfo;
 import org.nowag.io.safetensors.TensorSpec;
+import org.nowag.io.rtn.RtnTensors;
 import org.nowag.io.vq.VqTensors;
+import org.nowag.kernels.quant.RtnConfig;
+import org.nowag.kernels.quant.RtnResult;
 import org.nowag.kernels.armor.ArmorDecoder;
 import org.nowag.kernels.vq.VqDecoder;
 
 /**
- * Writes one shard of a dense model decoded from a NoWag-VQ model: a VQ weight is decoded to W_hat = diag(r) Q diag(c)
- * (the kernel's own decoder) in its original dtype; every other tensor is copied byte for byte. Temp name, then rename.
+ * Writes one shard of a dense model decoded from a NoWag-VQ, ARMOR or RTN model: a VQ weight is decoded to
+ * W_hat = diag(r) Q diag(c), an ARMOR one to diag(r) A S B diag(c), an RTN one to scale * (code - zero) (each the
+ * kernel's own decoder) in its original dtype; every other tensor is copied byte for byte. Temp name, then rename.
  */
 public final class DecompressShardTask implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -43,8 +47,17 @@ public final class DecompressShardTask implements Serializable {
         this(targetPath, tensors, inputShards, vqWeights, new ArrayList<>());
     }
 
+    /** Output tensors decoded from RTN tensors: weight -> {bits, group size} (config.json's record). */
+    public final Map<String, int[]> rtnWeights;
+
     public DecompressShardTask(String targetPath, List<TensorSpec> tensors, Map<String, String> inputShards,
                                List<String> vqWeights, List<String> armorWeights) {
+        this(targetPath, tensors, inputShards, vqWeights, armorWeights, new LinkedHashMap<>());
+    }
+
+    public DecompressShardTask(String targetPath, List<TensorSpec> tensors, Map<String, String> inputShards,
+                               List<String> vqWeights, List<String> armorWeights, Map<String, int[]> rtnWeights) {
+        this.rtnWeights = new LinkedHashMap<>(rtnWeights);
         this.targetPath = targetPath;
         this.tensors = new ArrayList<>(tensors);
         this.inputShards = new LinkedHashMap<>(inputShards);
@@ -62,6 +75,8 @@ public final class DecompressShardTask implements Serializable {
                     SafetensorsWriter.write(out, tensors, Map.of("format", "pt"), (spec, o) -> {
                         if (vq.contains(spec.name())) {
                             o.write(decode(spec, open, conf));
+                        } else if (rtnWeights.containsKey(spec.name())) {
+                            o.write(decodeRtn(spec, open, conf));
                         } else if (armor.contains(spec.name())) {
                             o.write(decodeArmor(spec, open, conf));
                         } else {
@@ -76,13 +91,8 @@ public final class DecompressShardTask implements Serializable {
 
     private byte[] decode(TensorSpec spec, Map<String, SafetensorsFile> open, Configuration conf) throws IOException {
         String w = spec.name();
-        Map<String, VqTensors.Stored> stored = new HashMap<>();
-        for (String suffix : new String[] {VqTensors.CODES, VqTensors.CODEBOOK, VqTensors.ROW_NORMS, VqTensors.COL_NORMS}) {
-            String name = w + suffix;
-            SafetensorsFile f = open(open, inputShards.get(name), conf);
-            TensorInfo t = f.header().tensor(name);
-            stored.put(name, new VqTensors.Stored(t.dtype(), t.shape(), f.readBytes(name, 0, Math.toIntExact(t.byteSize()))));
-        }
+        Map<String, VqTensors.Stored> stored = parts(w, new String[] {VqTensors.CODES, VqTensors.CODEBOOK, VqTensors.ROW_NORMS,
+                VqTensors.COL_NORMS}, open, conf);
         VqTensors v = VqTensors.decode(w, stored);
         long[] shape = spec.shape();
         if (shape.length != 2 || shape[0] != v.rows || shape[1] != v.cols) {
@@ -95,15 +105,22 @@ public final class DecompressShardTask implements Serializable {
         return bytes;
     }
 
+    /** W_hat = scale * (code - zero), the kernel's own dequantization, in the weight's recorded dtype. */
+    private byte[] decodeRtn(TensorSpec spec, Map<String, SafetensorsFile> open, Configuration conf) throws IOException {
+        String w = spec.name();
+        Map<String, VqTensors.Stored> stored = parts(w, RtnTensors.SUFFIXES, open, conf);
+        long[] shape = spec.shape();
+        int[] bg = rtnWeights.get(w);
+        RtnTensors r = RtnTensors.decode(w, shape[0], shape[1], bg[0], bg[1], stored);
+        float[] wHat = RtnResult.stored(r.rows, r.cols, RtnConfig.of(r.bits, r.groupSize), r.codes, r.scales, r.zeros).dequantize();
+        byte[] bytes = new byte[Math.toIntExact(spec.byteSize())];
+        FloatCodec.encode(wHat, 0, spec.dtype(), bytes, 0, wHat.length);
+        return bytes;
+    }
+
     private byte[] decodeArmor(TensorSpec spec, Map<String, SafetensorsFile> open, Configuration conf) throws IOException {
         String w = spec.name();
-        Map<String, VqTensors.Stored> stored = new HashMap<>();
-        for (String suffix : ArmorTensors.SUFFIXES) {
-            String name = w + suffix;
-            SafetensorsFile f = open(open, inputShards.get(name), conf);
-            TensorInfo t = f.header().tensor(name);
-            stored.put(name, new VqTensors.Stored(t.dtype(), t.shape(), f.readBytes(name, 0, Math.toIntExact(t.byteSize()))));
-        }
+        Map<String, VqTensors.Stored> stored = parts(w, ArmorTensors.SUFFIXES, open, conf);
         ArmorTensors a = ArmorTensors.decode(w, stored);
         long[] shape = spec.shape();
         if (shape.length != 2 || shape[0] != a.rows || shape[1] != a.cols) {
@@ -115,6 +132,19 @@ public final class DecompressShardTask implements Serializable {
         byte[] bytes = new byte[Math.toIntExact(spec.byteSize())];
         FloatCodec.encode(wHat, 0, spec.dtype(), bytes, 0, wHat.length);
         return bytes;
+    }
+
+    /** The part tensors of weight w (one per suffix), read whole from their input shards. */
+    private Map<String, VqTensors.Stored> parts(String w, String[] suffixes, Map<String, SafetensorsFile> open, Configuration conf)
+            throws IOException {
+        Map<String, VqTensors.Stored> stored = new HashMap<>();
+        for (String suffix : suffixes) {
+            String name = w + suffix;
+            SafetensorsFile f = open(open, inputShards.get(name), conf);
+            TensorInfo t = f.header().tensor(name);
+            stored.put(name, new VqTensors.Stored(t.dtype(), t.shape(), f.readBytes(name, 0, Math.toIntExact(t.byteSize()))));
+        }
+        return stored;
     }
 
     private static SafetensorsFile open(Map<String, SafetensorsFile> open, String path, Configuration conf) throws IOException {

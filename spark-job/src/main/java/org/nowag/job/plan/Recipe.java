@@ -102,6 +102,8 @@ public final class Recipe {
             if (opts.vqRowBlocks()) m.put("vq-row-blocks", true);
         } else if (method == CompressionMethod.ARMOR) {
             m.put("armor", opts.armor().toString());
+        } else if (method == CompressionMethod.RTN) {
+            m.put("rtn", opts.rtn().toString());
         } else if (method != CompressionMethod.COPY) {
             m.put("pattern", opts.pattern().toString());
         }

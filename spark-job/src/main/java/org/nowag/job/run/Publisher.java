@@ -97,7 +97,8 @@ final class Publisher {
         Set<String> methods = new HashSet<>();
         for (TargetTensor t : planned.plan.targets) methods.add(t.method.name());
         s.kind = methods.contains(CompressionMethod.NOWAG_VQ.cliName()) ? ModelCard.Kind.RAW_VQ
-                : methods.contains(CompressionMethod.ARMOR.cliName()) ? ModelCard.Kind.RAW_ARMOR : ModelCard.Kind.PRUNED;
+                : methods.contains(CompressionMethod.ARMOR.cliName()) ? ModelCard.Kind.RAW_ARMOR
+                : methods.contains(CompressionMethod.RTN.cliName()) ? ModelCard.Kind.RAW_RTN : ModelCard.Kind.PRUNED;
         s.method = report.method;
         s.description = compressionBlock(report);
         Set<String> pruned = new TreeSet<>();

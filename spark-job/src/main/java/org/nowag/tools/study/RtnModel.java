@@ -22,7 +22,7 @@ import org.nowag.kernels.quant.RtnConfig;
 import org.nowag.kernels.quant.RtnResult;
 
 /**
- * The study's own RTN path (RTN is not a compress method yet): every selected 2-D weight is quantized and
+ * The study's own RTN path (not `compress --method rtn`, whose decompress writes W_hat in the weight's own dtype): every selected 2-D weight is quantized and
  * dequantized by the kernel ({@link RoundToNearest}) and written as F32 (W_hat = scale * (code - zero) is exact in
  * F32, not in BF16); every other tensor, config.json and the tokenizer files are copied. The output is an HF model
  * that evaluate reads like any other. Shard by shard, one tensor at a time: no model is held whole.

@@ -120,6 +120,8 @@ public final class Study {
         CalibrationStats stats = CalibrationStats.load(c.out, conf);
         o.evaluation.put("max_eval_tokens", s.maxEvalTokens);
         o.evaluation.put("sets", new ArrayList<>(s.heldout.keySet()));
+        o.evaluation.put("intervals", StudyIntervals.description());
+        Map<String, Map<String, Evaluation>> evaluations = new TreeMap<>();
 
         for (StudyRow row : rows) {
             StudyResult r = new StudyResult();
@@ -145,6 +147,7 @@ public final class Study {
                 for (Map.Entry<String, List<String>> set : s.heldout.entrySet()) {
                     Evaluation e = evaluate(s, model, set.getValue(), new Path(out, "evaluations/" + row.id + "." + set.getKey() + ".json"), conf);
                     r.perplexity.put(set.getKey(), e.comparedPerplexity);
+                    evaluations.computeIfAbsent(row.id, k -> new java.util.LinkedHashMap<>()).put(set.getKey(), e);
                     o.evaluation.put("context", e.context);
                     o.evaluation.put("stride", e.stride);
                     o.evaluation.put("tokens_scored." + set.getKey(), e.tokensScored);
@@ -158,6 +161,12 @@ public final class Study {
             } catch (IOException | RuntimeException e) {
                 r.error = e.getMessage() == null ? e.toString() : e.getMessage();
                 log.accept("study: " + row.id + " failed: " + r.error);
+                evaluations.remove(row.id);
+            }
+            try {
+                StudyIntervals.fill(rows, o, evaluations);
+            } catch (RuntimeException e) {  // a row's table stays useful without its intervals
+                log.accept("warning: bootstrap intervals not computed: " + e.getMessage());
             }
             StudyFiles.write(fs, out, o);
         }

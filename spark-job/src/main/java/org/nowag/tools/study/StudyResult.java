@@ -2,6 +2,7 @@ package org.nowag.tools.study;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.nowag.job.eval.PairedBootstrap;
 
 /** One measured row (public fields: Jackson writes them as they are into study.json). */
 public final class StudyResult {
@@ -16,6 +17,12 @@ public final class StudyResult {
     public Double dataAwareLoss;
     /** Held-out set name -> perplexity. */
     public Map<String, Double> perplexity = new LinkedHashMap<>();
+    /** The row the intervals compare against (StudyIntervals): NoWag-P at the same budget, NoWag-VQ at the same bits; null: none. */
+    public String reference;
+    /** Held-out set -> ppl(this row) - ppl(reference row), with its paired bootstrap 95% interval over the windows. */
+    public Map<String, PairedBootstrap.Interval> versusReference;
+    /** Held-out set -> ppl(this row) - ppl(dense), likewise (from this row's own evaluation, which scores both). */
+    public Map<String, PairedBootstrap.Interval> versusDense;
     /** Wall seconds of the compression (the compress call; RTN: quantize + write). */
     public Double compressSeconds;
     /** Wall seconds of the evaluations (all held-out sets; each also re-scores the dense model, as evaluate does). */
