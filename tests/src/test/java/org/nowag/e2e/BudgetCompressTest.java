@@ -143,6 +143,84 @@ class BudgetCompressTest {
         assertFalse(Files.exists(dry), "a dry run writes nothing");
     }
 
+    /**
+     * compress --budget-bits for NoWag-VQ on layer 0's attention of MiniLM (four 384 x 384 matrices, d = 2: K = 4, 16,
+     * 64, 256; one k-means iteration, so the test stays short): the dry run
+     * prints each matrix's width and lambda; the run stores exactly the chosen K per matrix, its stored bits are what
+     * the allocation counted, the total is within floor(B * N), and no loss-lowering width of any matrix fits what
+     * is left.
+     */
+    @Test
+    void aBitBudgetStoresTheChosenCodebookPerMatrixWithinTheTotal() throws IOException {
+        String[] args = {"compress", "--model", model.toString(), "--method", "nowag-vq", "--vq-dim", "2",
+            "--vq-iters", "1", "--include", "encoder\\.layer\\.0\\.attention\\..*\\.weight", "--budget-bits", "2.5",
+            "--master", "local[2]"};
+        Path dry = tmp.resolve("dry-bits");
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        System.setOut(new PrintStream(text, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = NowagCli.run(concat(args, "--out", dry.toString(), "--dry-run"));
+        } finally {
+            System.setOut(old);
+        }
+        String printed = text.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, printed);
+        assertTrue(printed.contains("budget   bits per weight 2.5") && printed.contains("lambda = "), printed);
+        assertTrue(printed.contains("encoder.layer.0.attention.self.query.weight") && printed.contains("(K="), printed);
+        assertFalse(Files.exists(dry), "a dry run writes nothing");
+
+        Path out = tmp.resolve("b25");
+        assertEquals(0, NowagCli.run(concat(args, "--out", out.toString())));
+        CompressionReport report = CompressionReport.fromJson(Files.readString(out.resolve("report.json")));
+        JsonNode b = report.budget;
+        assertEquals(4, b.get("matrices_allocated").asInt());
+        java.util.Map<String, long[]> stored = new java.util.HashMap<>();
+        for (org.nowag.io.safetensors.TensorInfo t : org.nowag.io.model.ModelDirectory.open(out.toUri().toString(),
+                new org.apache.hadoop.conf.Configuration()).tensors()) {
+            stored.put(t.name(), t.shape());
+        }
+        long weights = 0;
+        long bits = 0;
+        Set<Integer> widths = new HashSet<>();
+        for (JsonNode m : b.get("matrices")) {
+            String name = m.get("name").asText();
+            TensorReport t = report.tensor(name);
+            int k = m.get("codebookSize").asInt();
+            assertEquals(1 << (2 * m.get("bits").asInt()), k);
+            assertEquals(k, t.vq.codebookSize, name + ": the run used the chosen K");
+            assertTrue(java.util.Arrays.equals(new long[] {k, 2}, stored.get(name + ".vq.codebook")),
+                    name + ": the output stores a " + k + " x 2 codebook");
+            assertEquals(m.get("storedBits").asDouble(), t.bitsPerWeight * t.numel, 1e-6 * t.numel,
+                    name + ": stored bits as the allocation counted them");
+            weights += t.numel;
+            bits += m.get("storedBits").asLong();
+            widths.add(m.get("bits").asInt());
+        }
+        long budget = (long) Math.floor(2.5 * weights);
+        assertEquals(budget, b.get("budgetBits").asLong());
+        assertEquals(bits, b.get("storedBits").asLong());
+        assertTrue(bits <= budget, bits + " stored bits over the budget " + budget);
+        long slack = budget - bits;
+        for (JsonNode m : b.get("matrices")) {
+            for (JsonNode p : m.get("curve")) {
+                boolean fits = p.get("storedBits").asLong() > m.get("storedBits").asLong()
+                        && p.get("storedBits").asLong() - m.get("storedBits").asLong() <= slack;
+                assertFalse(fits && p.get("loss").asDouble() < m.get("predictedLoss").asDouble(),
+                        m.get("name").asText() + " could take " + p.get("bits") + " bits within the slack " + slack);
+            }
+        }
+        assertTrue(widths.size() > 1, "the matrices got different widths: " + widths);
+        assertTrue(b.get("lambda").asDouble() > 0, "the budget binds");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Test
     void budgetOptionsThatCannotBeRightExitTwoBeforeAnythingIsWritten() {
         String[][] bad = {
@@ -153,7 +231,10 @@ class BudgetCompressTest {
             {"--method", "nowag-p", "--budget-sparsity", "0.95"},
             {"--method", "nowag-p", "--budget-sparsity", "0.6", "--budget-rule", "best"},
             {"--method", "nowag-p", "--budget-sparsity", "0.6", "--budget-max", "0.5"},
-            {"--method", "nowag-vq", "--budget-bits", "2.5"},
+            {"--method", "nowag-vq", "--budget-bits", "2.5", "--vq-bits", "2"},
+            {"--method", "nowag-vq", "--vq-dim", "2", "--budget-bits", "0.5"},
+            {"--method", "nowag-vq", "--budget-bits", "2.5", "--budget-rule", "owl"},
+            {"--method", "nowag-p", "--budget-bits", "2.5"},
         };
         for (int i = 0; i < bad.length; i++) {
             Path out = tmp.resolve("bad" + i);

@@ -53,6 +53,11 @@ public final class VqResult {
     public double codeBitsPerWeight() { return (double) codes.length * codeBits / weights(); }
     public double codebookBitsPerWeight() { return (double) codebook.length * storedFloatBits() / weights(); }
     public double normBitsPerWeight() { return (double) (rows + cols) * storedFloatBits() / weights(); }
+    /** Everything stored, in bits: codes + codebook + norms (what a bit budget counts). */
+    public long storedBits() {
+        return (long) codes.length * codeBits + ((long) codebook.length + rows + cols) * storedFloatBits();
+    }
+
     /** Everything stored: codes + codebook + norms. */
     public double bitsPerWeight() { return codeBitsPerWeight() + codebookBitsPerWeight() + normBitsPerWeight(); }
 }

@@ -18,6 +18,7 @@ import org.nowag.job.calib.CalibrationStats;
 import org.nowag.job.method.Preparation;
 import org.nowag.job.method.prune.PruneParams;
 import org.nowag.job.method.prune.PruningPlugin;
+import org.nowag.job.method.vq.VqPlugin;
 import org.nowag.job.plan.BudgetSpec;
 import org.nowag.job.plan.CompressionPlan;
 import org.nowag.job.plan.Recipe;
@@ -59,7 +60,7 @@ public final class BudgetPlanner {
         public final ObjectNode report;
         public final List<String> lines;
 
-        Outcome(Recipe recipe, ObjectNode report, List<String> lines) {
+        public Outcome(Recipe recipe, ObjectNode report, List<String> lines) {
             this.recipe = recipe;
             this.report = report;
             this.lines = lines;
@@ -71,15 +72,26 @@ public final class BudgetPlanner {
      * rule gives no sparsity or pattern of its own.
      */
     public static boolean allocates(Recipe.Rule rule) {
-        return rule != null && rule.method instanceof PruningPlugin && !rule.given.containsKey("sparsity")
+        return allocates(rule, BudgetSpec.Kind.SPARSITY);
+    }
+
+    /**
+     * Whether a rule's tensors take a budget's settings: for a sparsity budget a pruning method whose rule gives no
+     * sparsity or pattern; for a bit budget a nowag-vq rule that gives no vq-bits.
+     */
+    public static boolean allocates(Recipe.Rule rule, BudgetSpec.Kind kind) {
+        if (rule == null) return false;
+        if (kind == BudgetSpec.Kind.BITS) return rule.method instanceof VqPlugin && !rule.given.containsKey("vq-bits");
+        return rule.method instanceof PruningPlugin && !rule.given.containsKey("sparsity")
                 && !rule.given.containsKey("pattern");
     }
 
     /** The planned tensors the budget allocates, in plan order. */
     public static List<TargetTensor> budgeted(Recipe recipe, CompressionPlan plan) {
+        BudgetSpec.Kind kind = recipe.budget() == null ? BudgetSpec.Kind.SPARSITY : recipe.budget().kind;
         List<TargetTensor> out = new ArrayList<>();
         for (TargetTensor t : plan.targets) {
-            if (allocates(recipe.ruleFor(t.info))) out.add(t);
+            if (allocates(recipe.ruleFor(t.info), kind)) out.add(t);
         }
         return out;
     }
@@ -89,8 +101,8 @@ public final class BudgetPlanner {
         BudgetSpec b = recipe.budget();
         if (b == null) return;
         if (b.kind == BudgetSpec.Kind.BITS) {
-            throw new BadOptionException("budget bits " + b.target + ": bit budgets (nowag-vq) are not wired yet; "
-                    + "a sparsity budget works for nowag-p, wanda and magnitude (docs/budgets.md)");
+            VqBudget.check(recipe, b, budgeted(recipe, plan));
+            return;
         }
         if (budgeted(recipe, plan).isEmpty()) {
             throw new BadOptionException("budget " + b + ": no matrix to allocate; a sparsity budget applies to the "
@@ -105,6 +117,7 @@ public final class BudgetPlanner {
         BudgetSpec spec = recipe.budget();
         check(recipe, plan);
         List<TargetTensor> targets = budgeted(recipe, plan);
+        if (spec.kind == BudgetSpec.Kind.BITS) return VqBudget.allocate(recipe, targets, stats, stages, log);
         List<CurveTask> tasks = new ArrayList<>();
         for (TargetTensor t : targets) {
             PruneParams p = (PruneParams) t.params;

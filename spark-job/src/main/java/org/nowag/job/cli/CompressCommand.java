@@ -117,17 +117,22 @@ final class CompressCommand implements Callable<Integer> {
             + "matrix between --budget-min and --budget-max (docs/budgets.md). Not with --sparsity or --pattern.")
     Double budgetSparsity;
 
-    @Option(names = "--budget-bits", description = "Average bits per weight of the nowag-vq matrices (not wired yet: refused).")
+    @Option(names = "--budget-bits", description = "Average stored bits per weight of the nowag-vq matrices (codes, "
+            + "codebooks and norms), spread over them by the allocator: each matrix takes a code width of 1..4 bits "
+            + "(K = 2^(bits * d), where feasible) from short k-means runs' loss curves (docs/budgets.md). Not with --vq-bits.")
     Double budgetBits;
 
-    @Option(names = "--budget-min", description = "Budget: the least sparsity of any matrix. Default: 0.2.")
+    @Option(names = "--budget-min", description = "Budget: the least sparsity of any matrix (with --budget-bits: "
+            + "the fewest stored bits per weight). Default: 0.2 (bits: 0).")
     Double budgetMin;
 
-    @Option(names = "--budget-max", description = "Budget: the most sparsity of any matrix. Default: 0.9.")
+    @Option(names = "--budget-max", description = "Budget: the most sparsity of any matrix (with --budget-bits: "
+            + "the most stored bits per weight). Default: 0.9 (bits: 64).")
     Double budgetMax;
 
     @Option(names = "--budget-rule", description = "Budget: allocate (Lagrangian over calibrated loss curves, LACONIC's "
-            + "dual ascent then exact search) | uniform (every matrix the same). Default: allocate.")
+            + "dual ascent then exact search) | uniform (every matrix the same) | owl (outlier-weighed layerwise sparsity); "
+            + "bit budgets are allocated only. Default: allocate.")
     String budgetRule;
 
     @Spec CommandSpec spec;
@@ -198,6 +203,10 @@ final class CompressCommand implements Callable<Integer> {
         }
         boolean sparsityGiven = spec.commandLine().getParseResult().hasMatchedOption("--sparsity")
                 || spec.commandLine().getParseResult().hasMatchedOption("--pattern");
+        if (budgetBits != null && spec.commandLine().getParseResult().hasMatchedOption("--vq-bits")) {
+            throw new BadOptionException("--budget-bits chooses each matrix's code width: drop --vq-bits (--vq-dim, "
+                    + "--vq-iters, --seed and --vq-store still apply)");
+        }
         if (sparsityGiven) {
             throw new BadOptionException("--budget-sparsity chooses each matrix's sparsity: drop --sparsity and --pattern "
                     + "(--group still picks row or matrix)");

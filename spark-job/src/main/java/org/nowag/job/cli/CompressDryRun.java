@@ -85,7 +85,7 @@ final class CompressDryRun {
             }
         } else {
             out.printf(Locale.ROOT, "plan     %d tensors (%s) to compress with %s %s in %d tasks; %d output shard(s)%n",
-                    run.plan.targets.size(), ProgressLine.bytes(targetBytes), opts.method(), opts.pattern(),
+                    run.plan.targets.size(), ProgressLine.bytes(targetBytes), opts.method(), setting(opts, recipe),
                     run.plan.blockCount(), run.plan.outputLayout.shardCount());
         }
         if (budget != null) budget.forEach(out::println);
@@ -145,5 +145,17 @@ final class CompressDryRun {
         if (!fs.exists(p)) return "does not exist: compress creates it";
         if (fs.exists(new Path(p, "_SUCCESS"))) return "complete (_SUCCESS): compress with the same settings does nothing";
         return "exists, not complete: compress resumes it when the settings match, else refuses";
+    }
+
+    /** The command line's setting as its method reads it (a pruning pattern is not a VQ or ARMOR setting). */
+    private static String setting(CompressOptions opts, Recipe recipe) {
+        return switch (opts.method()) {
+            case NOWAG_VQ -> recipe.budget() != null && recipe.budget().kind == org.nowag.job.plan.BudgetSpec.Kind.BITS
+                    ? opts.vq().toString().replaceFirst("K=\\d+", "K per matrix (budget)") : opts.vq().toString();
+            case ARMOR -> opts.armor().toString();
+            case RTN -> opts.rtn().toString();
+            case COPY -> "";
+            default -> opts.pattern().toString();
+        };
     }
 }

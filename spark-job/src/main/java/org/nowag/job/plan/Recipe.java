@@ -81,6 +81,10 @@ public final class Recipe {
     public static Recipe of(CompressOptions opts, BudgetSpec budget) {
         List<Rule> rules = new ArrayList<>();
         Map<String, Object> given = commandLineSettings(opts);
+        if (budget != null && budget.kind == BudgetSpec.Kind.BITS && given.containsKey("vq")) {
+            // the budget chooses each matrix's K; the command line's d, iterations, seed and storage stay
+            given.put("vq", opts.vq().toString().replaceFirst(" K=\\d+", ""));
+        }
         if (budget != null && given.containsKey("pattern")) {
             given.remove("pattern");  // the budget chooses each matrix's sparsity; only the group is the command line's
             given.put("group", opts.pattern().group().name().toLowerCase(java.util.Locale.ROOT));

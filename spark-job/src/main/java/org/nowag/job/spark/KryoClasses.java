@@ -58,6 +58,7 @@ public final class KryoClasses implements KryoRegistrator {
             // budgets: the loss-curve tasks and the curves they return
             org.nowag.job.budget.CurveTask.class,
             org.nowag.job.budget.OwlTask.class,
+            org.nowag.job.budget.VqCurveTask.class,
             org.nowag.kernels.budget.CurveSpec.class,
             org.nowag.kernels.budget.CostCurve.class,
             String[].class,

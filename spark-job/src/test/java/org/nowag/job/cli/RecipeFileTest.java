@@ -54,6 +54,34 @@ class RecipeFileTest {
     }
 
     @Test
+    void aBitBudgetAllocatesTheNoWagVqRulesThatGiveNoVqBits() {
+        Recipe r = RecipeFile.parse("r.yaml", """
+                rules:
+                  - match: '.*self_attn\\..*'
+                    method: nowag-vq
+                    vq-dim: 2
+                    vq-bits: 3
+                  - match: '.*mlp\\..*'
+                    method: nowag-vq
+                    vq-dim: 2
+                    vq-iters: 20
+                  - match: '.*'
+                    method: nowag-p
+                budget:
+                  bits: 2.5
+                  max: 4
+                """);
+        assertEquals(BudgetSpec.Kind.BITS, r.budget().kind);
+        assertEquals(2.5, r.budget().target);
+        assertEquals(4.0, r.budget().max);
+        assertEquals(0.0, r.budget().min);
+        assertFalse(org.nowag.job.budget.BudgetPlanner.allocates(r.rules().get(0), BudgetSpec.Kind.BITS), "its own vq-bits");
+        assertTrue(org.nowag.job.budget.BudgetPlanner.allocates(r.rules().get(1), BudgetSpec.Kind.BITS));
+        assertFalse(org.nowag.job.budget.BudgetPlanner.allocates(r.rules().get(2), BudgetSpec.Kind.BITS), "pruning");
+        assertFalse(org.nowag.job.budget.BudgetPlanner.allocates(r.rules().get(1), BudgetSpec.Kind.SPARSITY));
+    }
+
+    @Test
     void theNormalisedFormIgnoresLayoutAndCommentsButNotSettings() {
         Recipe a = RecipeFile.parse("a.yaml", GOOD);
         Recipe b = RecipeFile.parse("b.yaml", GOOD.replace("# attention", "# ATTENTION").replace("    method: skip",
