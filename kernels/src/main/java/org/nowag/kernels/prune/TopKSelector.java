@@ -74,6 +74,26 @@ public final class TopKSelector {
     }
 
     /**
+     * The cut that keepTopK marks by, without marking: the threshold key (high 32 bits) and how many elements equal
+     * to it, the first ones in index order, belong to the k highest (low 32 bits). Keeping every key above the
+     * threshold plus those first equal ones is exactly keepTopK's set (also for the groups keepTopK ranks pairwise:
+     * both keep the k highest, ties to the lower index). k == 0 gives a threshold no key exceeds, with no ties kept.
+     */
+    public long cut(float[] scores, int from, int to, int k) {
+        int n = to - from;
+        if (k < 0 || k > n) {
+            throw new IllegalArgumentException("k=" + k + " outside [0, " + n + "]");
+        }
+        if (k == 0) {
+            return (long) Integer.MAX_VALUE << 32;  // keys are at most 0x7fffffff: none above it, no tie taken
+        }
+        if (k == n) {
+            return -1L << 32;  // every key is > -1
+        }
+        return kthLargestKey(scores, from, to, k, n >= largeGroup);
+    }
+
+    /**
      * The k-th largest key (high 32 bits) and how many elements equal to it belong to the top k (low 32 bits),
      * found digit by digit from the most significant one.
      */
