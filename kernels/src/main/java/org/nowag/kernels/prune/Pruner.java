@@ -81,13 +81,10 @@ public final class Pruner {
         Checks.activationDiagonal(s, cols);
         float[] rowNorms = NoWagNormalizer.rowNorms(w, rows, cols, colNorms);
         float[] scores = Importance.scores(method, w, rows, cols, colNorms, rowNorms, s);
-        long[] keep = new long[(scores.length + 63) >>> 6];
-        long quota = equalQuota;
-        for (int k = 0; k < scores.length; k++) {
-            int key = TopKSelector.key(scores[k]);
-            if (key > thresholdKey || (key == thresholdKey && quota-- > 0)) keep[k >>> 6] |= 1L << k;
-        }
-        return assemble(w, rows, cols, colNorms, rowNorms, s, keep);
+        // A block never holds more ties than elements, so the quota fits an int exactly.
+        int quota = (int) Math.min(equalQuota, Integer.MAX_VALUE);
+        return assembleCut(w, rows, cols, colNorms, rowNorms, s, scores,
+                new long[] {((long) thresholdKey << 32) | (quota & 0xffffffffL)});
     }
 
     /** Importance of every element (row-major), as the method defines it. */
