@@ -32,10 +32,27 @@ public final class Pruner {
         Checks.activationDiagonal(s, cols);
         // Row norms are row-local (given the whole matrix's colNorms), so a row block computes its own.
         float[] rowNorms = NoWagNormalizer.rowNorms(w, rows, cols, colNorms); // also rejects NaN/Inf weights
-        // The scores are not kept in a local: at 235M elements they are 940 MB the GC may reclaim before
-        // assemble allocates the output.
-        long[] keep = select(pattern, Importance.scores(method, w, rows, cols, colNorms, rowNorms, s), rows, cols);
-        return assemble(w, rows, cols, colNorms, rowNorms, s, keep);
+        if (pattern.isNOfM()) {
+            // The scores are not kept in a local: at 235M elements they are 940 MB the GC may reclaim before
+            // assemble allocates the output.
+            long[] keep = select(pattern, Importance.scores(method, w, rows, cols, colNorms, rowNorms, s), rows, cols);
+            return assemble(w, rows, cols, colNorms, rowNorms, s, keep);
+        }
+        // Whole-matrix and per-row groups: find each group's cut first, then mark the kept set while assembling
+        // (one pass over the scores fewer), writing the pruned weights over the scores (no third block-sized array).
+        float[] scores = Importance.scores(method, w, rows, cols, colNorms, rowNorms, s);
+        TopKSelector selector = new TopKSelector();
+        long[] cuts;
+        if (pattern.group() == SparsityPattern.Group.ROW) {
+            int k = (int) pattern.keptPerGroup(cols);
+            cuts = new long[rows];
+            for (int i = 0; i < rows; i++) {
+                cuts[i] = selector.cut(scores, i * cols, (i + 1) * cols, k);
+            }
+        } else {
+            cuts = new long[] {selector.cut(scores, 0, scores.length, (int) pattern.keptPerGroup(scores.length))};
+        }
+        return assembleCut(w, rows, cols, colNorms, rowNorms, s, scores, cuts);
     }
 
     /**
@@ -64,13 +81,10 @@ public final class Pruner {
         Checks.activationDiagonal(s, cols);
         float[] rowNorms = NoWagNormalizer.rowNorms(w, rows, cols, colNorms);
         float[] scores = Importance.scores(method, w, rows, cols, colNorms, rowNorms, s);
-        long[] keep = new long[(scores.length + 63) >>> 6];
-        long quota = equalQuota;
-        for (int k = 0; k < scores.length; k++) {
-            int key = TopKSelector.key(scores[k]);
-            if (key > thresholdKey || (key == thresholdKey && quota-- > 0)) keep[k >>> 6] |= 1L << k;
-        }
-        return assemble(w, rows, cols, colNorms, rowNorms, s, keep);
+        // A block never holds more ties than elements, so the quota fits an int exactly.
+        int quota = (int) Math.min(equalQuota, Integer.MAX_VALUE);
+        return assembleCut(w, rows, cols, colNorms, rowNorms, s, scores,
+                new long[] {((long) thresholdKey << 32) | (quota & 0xffffffffL)});
     }
 
     /** Importance of every element (row-major), as the method defines it. */
@@ -131,6 +145,71 @@ public final class Pruner {
             kept += Long.bitCount(word);
         }
         return new PruneResult(pruned, BitSet.valueOf(keep), kept, sums[0], sums[1], sums[2]);
+    }
+
+    /**
+     * assemble for groups cut by a threshold: the keep bit of each element comes from its score and its group's cut
+     * (cuts[0] for the whole matrix, cuts[i] per row), as TopKSelector's mark sets it (above the threshold, or equal
+     * to it while the group's tie quota lasts, in row-major order), and the pruned weight is written over the score.
+     */
+    private static PruneResult assembleCut(float[] w, int rows, int cols, float[] colNorms, float[] rowNorms,
+                                           float[] s, float[] scores, long[] cuts) {
+        float[] weights = s != null ? s : ones(cols);
+        long[] keep = new long[(scores.length + 63) >>> 6];
+        double[] sums = new double[3]; // proxyLoss, proxyEnergy, dataAwareLoss
+        int[] need = new int[1];
+        boolean perRow = cuts.length == rows && cuts.length > 1;
+        need[0] = cuts.length == 0 ? 0 : (int) cuts[0];
+        for (int i = 0; i < rows; i++) {
+            long cut = perRow ? cuts[i] : cuts[0];
+            if (perRow) need[0] = (int) cut;
+            assembleRowCut(w, i * cols, cols, colNorms, rowNorms[i], weights, scores, (int) (cut >>> 32), need, keep,
+                    sums);
+        }
+        long kept = 0;
+        for (long word : keep) {
+            kept += Long.bitCount(word);
+        }
+        return new PruneResult(scores, BitSet.valueOf(keep), kept, sums[0], sums[1], sums[2]);
+    }
+
+    /** assembleRow with the keep bit computed from the score (then overwritten by the pruned weight). */
+    private static void assembleRowCut(float[] w, int offset, int cols, float[] colNorms, float r, float[] s,
+                                       float[] scores, int threshold, int[] needLeft, long[] keep, double[] sums) {
+        double proxyLoss = sums[0];
+        double proxyEnergy = sums[1];
+        double dataAware = sums[2];
+        int need = needLeft[0];
+        long word = 0;
+        int end = offset + cols;
+        for (int k = offset; k < end; k++) {
+            int key = TopKSelector.key(scores[k]);
+            int bit = (threshold - key) >>> 31; // 1 iff key > threshold
+            if (key == threshold && need > 0) { // rare: only the threshold's ties
+                bit = 1;
+                need--;
+            }
+            word |= (long) bit << k; // Java masks the shift count to k & 63
+            if ((k & 63) == 63) {
+                keep[k >>> 6] |= word;
+                word = 0;
+            }
+            int j = k - offset;
+            float x = w[k];
+            scores[k] = Float.intBitsToFloat(Float.floatToRawIntBits(x) & -bit);
+            double energy = ProxyLoss.term(s[j], NoWagNormalizer.normalized(x, colNorms[j], r));
+            double prunedShare = 1 - bit;
+            proxyEnergy += energy;
+            proxyLoss += energy * prunedShare;
+            dataAware += ProxyLoss.term(s[j], x) * prunedShare;
+        }
+        if (cols > 0 && ((end - 1) & 63) != 63) {
+            keep[(end - 1) >>> 6] |= word;
+        }
+        needLeft[0] = need;
+        sums[0] = proxyLoss;
+        sums[1] = proxyEnergy;
+        sums[2] = dataAware;
     }
 
     /**

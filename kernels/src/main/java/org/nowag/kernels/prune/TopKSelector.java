@@ -32,6 +32,7 @@ public final class TopKSelector {
     private final int largeGroup;
     private final int[] rowHistogram = new int[1 << 11];
     private int[] largeHistogram; // allocated on the first large group
+    private int[] candidates; // the keys of a row-sized group's chosen first-digit bucket (grown as needed)
 
     public TopKSelector() {
         this(DEFAULT_LARGE_GROUP);
@@ -74,10 +75,33 @@ public final class TopKSelector {
     }
 
     /**
+     * The cut that keepTopK marks by, without marking: the threshold key (high 32 bits) and how many elements equal
+     * to it, the first ones in index order, belong to the k highest (low 32 bits). Keeping every key above the
+     * threshold plus those first equal ones is exactly keepTopK's set (also for the groups keepTopK ranks pairwise:
+     * both keep the k highest, ties to the lower index). k == 0 gives a threshold no key exceeds, with no ties kept.
+     */
+    public long cut(float[] scores, int from, int to, int k) {
+        int n = to - from;
+        if (k < 0 || k > n) {
+            throw new IllegalArgumentException("k=" + k + " outside [0, " + n + "]");
+        }
+        if (k == 0) {
+            return (long) Integer.MAX_VALUE << 32;  // keys are at most 0x7fffffff: none above it, no tie taken
+        }
+        if (k == n) {
+            return -1L << 32;  // every key is > -1
+        }
+        return kthLargestKey(scores, from, to, k, n >= largeGroup);
+    }
+
+    /**
      * The k-th largest key (high 32 bits) and how many elements equal to it belong to the top k (low 32 bits),
      * found digit by digit from the most significant one.
      */
     private long kthLargestKey(float[] scores, int from, int to, int k, boolean large) {
+        if (!large) {
+            return kthLargestKeyRow(scores, from, to, k);
+        }
         int[] shifts = large ? LARGE_SHIFTS : ROW_SHIFTS;
         int[] widths = large ? LARGE_WIDTHS : ROW_WIDTHS;
         int[] histogram = large ? largeHistogram() : rowHistogram;
@@ -109,6 +133,62 @@ public final class TopKSelector {
             prefixMask |= digitMask << shift;
         }
         return ((long) prefix << 32) | need;
+    }
+
+    /**
+     * kthLargestKey for a row-sized group: the first digit's histogram over the group, then the keys in the chosen
+     * bucket copied to a small buffer (branch-free), and the two remaining digits found on that buffer only; the same
+     * passes on the same keys as the general loop (which would scan the whole group twice more), so the same result.
+     */
+    private long kthLargestKeyRow(float[] scores, int from, int to, int k) {
+        int[] histogram = rowHistogram;
+        int shift0 = ROW_SHIFTS[0];
+        int mask0 = (1 << ROW_WIDTHS[0]) - 1;
+        Arrays.fill(histogram, 0, mask0 + 1, 0);
+        for (int i = from; i < to; i++) {
+            histogram[key(scores[i]) >>> shift0]++;
+        }
+        int need = k;
+        int digit = mask0;
+        while (histogram[digit] < need) {
+            need -= histogram[digit];
+            digit--;
+        }
+        int[] keys = candidates(to - from);
+        int count = 0;
+        for (int i = from; i < to; i++) {
+            int key = key(scores[i]);
+            keys[count] = key;
+            count += (((key >>> shift0) ^ digit) - 1) >>> 31; // 1 iff the key is in the chosen bucket
+        }
+        int prefix = digit << shift0;
+        int prefixMask = mask0 << shift0;
+        for (int pass = 1; pass < ROW_SHIFTS.length; pass++) {
+            int shift = ROW_SHIFTS[pass];
+            int digitMask = (1 << ROW_WIDTHS[pass]) - 1;
+            Arrays.fill(histogram, 0, digitMask + 1, 0);
+            for (int i = 0; i < count; i++) {
+                int key = keys[i];
+                if ((key & prefixMask) == prefix) {
+                    histogram[(key >>> shift) & digitMask]++;
+                }
+            }
+            int d = digitMask;
+            while (histogram[d] < need) {
+                need -= histogram[d];
+                d--;
+            }
+            prefix |= d << shift;
+            prefixMask |= digitMask << shift;
+        }
+        return ((long) prefix << 32) | need;
+    }
+
+    private int[] candidates(int n) {
+        if (candidates == null || candidates.length < n) {
+            candidates = new int[n];
+        }
+        return candidates;
     }
 
     /**

@@ -46,6 +46,35 @@ class TopKSelectorTest {
         return s;
     }
 
+    /** What the pruner's fused assemble keeps from a cut: above the threshold, then the first ties while need lasts. */
+    private static BitSet keptByCut(float[] s, int from, int to, long cut) {
+        BitSet keep = new BitSet();
+        int threshold = (int) (cut >>> 32);
+        int need = (int) cut;
+        for (int i = from; i < to; i++) {
+            int key = TopKSelector.key(s[i]);
+            if (key > threshold || (key == threshold && need-- > 0)) keep.set(i);
+        }
+        return keep;
+    }
+
+    @Test
+    void aCutKeepsWhatKeepTopKMarksForSmallAndLargeGroups() {
+        for (int n : new int[] {1, 4, 8, 32, 33, 100, 5000}) {
+            for (int distinct : new int[] {1, 2, 10, 100000}) {
+                float[] s = scores(n + 10, distinct, n * 13L + distinct);
+                for (int k : new int[] {0, 1, n / 3, n / 2, n - 1, n}) {
+                    long[] words = new long[(n + 10 + 63) / 64];
+                    new TopKSelector().keepTopK(s, 5, 5 + n, k, words);
+                    long cut = new TopKSelector(64).cut(s, 5, 5 + n, k);
+                    assertEquals(toBitSet(words), keptByCut(s, 5, 5 + n, cut), "n=" + n + " distinct=" + distinct + " k=" + k);
+                    assertEquals(toBitSet(words), keptByCut(s, 5, 5 + n, new TopKSelector().cut(s, 5, 5 + n, k)));
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> new TopKSelector().cut(new float[4], 0, 4, 5));
+    }
+
     @Test
     void radixSelectEqualsSortOnRandomAndHeavilyTiedScores() {
         for (int n : new int[] {33, 100, 1000, 5000}) {
