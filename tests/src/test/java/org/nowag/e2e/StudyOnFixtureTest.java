@@ -19,7 +19,7 @@ import org.nowag.kernels.quant.RoundToNearest;
 import org.nowag.kernels.quant.RtnConfig;
 
 /**
- * `nowag study` on the committed causal fixture, reduced (five rows, NoWag-VQ with one k-means iteration, 8 calibration windows, 512 scored tokens per
+ * `nowag study` on the committed causal fixture, reduced (six rows, NoWag-VQ with one k-means iteration, ARMOR with none, 8 calibration windows, 512 scored tokens per
  * held-out set) so it runs in the suite; the full table is a measurement (docs/causal-fixture.md, "The quality study"). Asserts only what
  * holds by construction: the dense row is what `nowag evaluate` prints, every perplexity is finite and no better than
  * dense beyond a small tolerance, NoWag-P's proxy loss is at most magnitude's at the same sparsity (NoWag-P keeps the
@@ -27,7 +27,7 @@ import org.nowag.kernels.quant.RtnConfig;
  */
 class StudyOnFixtureTest {
     static final Path FIXTURE = Path.of("fixtures", "sotu-llama");
-    static final String ROWS = "dense,magnitude-50,nowag-p-50,nowag-vq-2bit,rtn-int4";
+    static final String ROWS = "dense,magnitude-50,nowag-p-50,armor-2of4,nowag-vq-2bit,rtn-int4";
 
     @TempDir
     Path tmp;
@@ -47,7 +47,7 @@ class StudyOnFixtureTest {
         CliAndCalibrationTest.Run run = CliAndCalibrationTest.cli("study", "--model", FIXTURE.toString(), "--out",
                 out.toString(), "--calibration-text", train.toString(), "--heldout", "sotu=" + sotuDir,
                 "--heldout", "moby=" + moby, "--rows", ROWS, "--samples", "8", "--seq-len", "64",
-                "--max-eval-tokens", "512", "--vq-bits", "2", "--vq-iters", "1");
+                "--max-eval-tokens", "512", "--vq-bits", "2", "--vq-iters", "1", "--armor-iters", "0");
         assertEquals(0, run.code, run.err);
 
         JsonNode study = new ObjectMapper().readTree(out.resolve("study.json").toFile());
@@ -77,6 +77,8 @@ class StudyOnFixtureTest {
         assertEquals(16.0, dense.get("bitsPerWeight").asDouble(), 0.0, "BF16");
         // NoWag-VQ's output holds codes, not weights: the study evaluates its decompressed twin.
         assertTrue(row(rows, "nowag-vq-2bit").get("path").asText().endsWith("then decompress"));
+        // An ARMOR output declares itself raw (model_type nowag_armor), which evaluate refuses: decompressed too.
+        assertTrue(row(rows, "armor-2of4").get("path").asText().endsWith("then decompress"));
         assertTrue(Files.isRegularFile(out.resolve("models/nowag-vq-2bit-decompressed/model.safetensors")));
         double magnitude = row(rows, "magnitude-50").get("proxyLoss").asDouble();
         double nowagP = row(rows, "nowag-p-50").get("proxyLoss").asDouble();

@@ -209,9 +209,10 @@ public final class Study {
         if (report.tensorsCompressed != matrices.size()) {
             throw new IllegalStateException(row.id + " compressed " + report.tensorsCompressed + " matrices, the study expected " + matrices.size());
         }
-        if (row.kind == StudyRow.Kind.VQ) {
-            // A NoWag-VQ output holds codes and codebooks, not the weights: decompress (what `nowag decompress`
-            // runs) rebuilds the dense W_hat that evaluate reads. Its time is not part of the compression's.
+        if (row.kind == StudyRow.Kind.VQ || row.kind == StudyRow.Kind.ARMOR) {
+            // A NoWag-VQ output holds codes and codebooks, not the weights, and an ARMOR output declares itself raw
+            // (model_type nowag_armor) although it keeps W_hat beside its parts, so evaluate refuses both: decompress
+            // (what `nowag decompress` runs) writes the dense W_hat that evaluate reads. Not part of the compression's time.
             String decoded = new Path(out, "models/" + row.id + "-decompressed").toString();
             Preflight.decompress(dir, decoded, CompressOptions.DEFAULT_SHARD_BYTES, spark.hadoopConfiguration());
             new Decompressor(spark, log).run(dir, decoded, CompressOptions.DEFAULT_SHARD_BYTES);
