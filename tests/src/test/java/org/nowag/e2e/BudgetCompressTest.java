@@ -106,34 +106,20 @@ class BudgetCompressTest {
         }
 
         Path dry = tmp.resolve("dry");
-        ByteArrayOutputStream text = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        System.setOut(new PrintStream(text, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = NowagCli.run("compress", "--model", model.toString(), "--out", dry.toString(), "--method", "wanda",
-                    "--budget-sparsity", "0.5", "--dry-run", "--master", "local[2]");
-        } finally {
-            System.setOut(old);
-        }
-        String printed = text.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, printed);
+        Printed run = printing("compress", "--model", model.toString(), "--out", dry.toString(), "--method", "wanda",
+                "--budget-sparsity", "0.5", "--dry-run", "--master", "local[2]");
+        String printed = run.text;
+        assertEquals(0, run.code, printed);
         assertTrue(printed.contains("budget   overall sparsity 0.5"), printed);
         assertTrue(printed.contains("lambda = "), printed);
         assertTrue(printed.contains("encoder.layer.3.intermediate.dense.weight"), printed);
         assertFalse(Files.exists(dry), "a dry run writes nothing");
 
         // OWL, the named baseline: layers of equal size, so the target holds up to rounding per matrix.
-        text.reset();
-        System.setOut(new PrintStream(text, true, StandardCharsets.UTF_8));
-        try {
-            code = NowagCli.run("compress", "--model", model.toString(), "--out", dry.toString(), "--method", "nowag-p",
-                    "--budget-sparsity", "0.5", "--budget-rule", "owl", "--dry-run", "--master", "local[2]");
-        } finally {
-            System.setOut(old);
-        }
-        printed = text.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, printed);
+        run = printing("compress", "--model", model.toString(), "--out", dry.toString(), "--method", "nowag-p",
+                "--budget-sparsity", "0.5", "--budget-rule", "owl", "--dry-run", "--master", "local[2]");
+        printed = run.text;
+        assertEquals(0, run.code, printed);
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("owl\\): kept (\\d+) of (\\d+) weights").matcher(printed);
         assertTrue(m.find(), printed);
         long owlKept = Long.parseLong(m.group(1));
@@ -156,17 +142,9 @@ class BudgetCompressTest {
             "--vq-iters", "1", "--include", "encoder\\.layer\\.0\\.attention\\..*\\.weight", "--budget-bits", "2.5",
             "--master", "local[2]"};
         Path dry = tmp.resolve("dry-bits");
-        ByteArrayOutputStream text = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        System.setOut(new PrintStream(text, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = NowagCli.run(concat(args, "--out", dry.toString(), "--dry-run"));
-        } finally {
-            System.setOut(old);
-        }
-        String printed = text.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, printed);
+        Printed run = printing(concat(args, "--out", dry.toString(), "--dry-run"));
+        String printed = run.text;
+        assertEquals(0, run.code, printed);
         assertTrue(printed.contains("budget   bits per weight 2.5") && printed.contains("lambda = "), printed);
         assertTrue(printed.contains("encoder.layer.0.attention.self.query.weight") && printed.contains("(K="), printed);
         assertFalse(Files.exists(dry), "a dry run writes nothing");
@@ -213,6 +191,26 @@ class BudgetCompressTest {
         }
         assertTrue(widths.size() > 1, "the matrices got different widths: " + widths);
         assertTrue(b.get("lambda").asDouble() > 0, "the budget binds");
+    }
+
+    /** A command's exit code and what it printed on System.out. */
+    static final class Printed {
+        int code;
+        String text;
+    }
+
+    static Printed printing(String... args) {
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        System.setOut(new PrintStream(text, true, StandardCharsets.UTF_8));
+        Printed p = new Printed();
+        try {
+            p.code = NowagCli.run(args);
+        } finally {
+            System.setOut(old);
+        }
+        p.text = text.toString(StandardCharsets.UTF_8);
+        return p;
     }
 
     private static String[] concat(String[] a, String... b) {

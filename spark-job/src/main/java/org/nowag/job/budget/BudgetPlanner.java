@@ -270,14 +270,7 @@ public final class BudgetPlanner {
             report.put("slack", allocation.slack());
             putNumber(report, "lowerBound", allocation.lowerBound);
             putNumber(report, "gapBound", allocation.gapBound);
-            ArrayNode trace = report.putArray("trace");
-            for (Allocation.Step s : allocation.trace) {
-                ObjectNode st = trace.addObject();
-                st.put("phase", s.phase);
-                st.put("lambda", s.lambda);
-                st.put("kept", s.cost);
-                st.put("loss", s.loss);
-            }
+            putTrace(report, allocation, "kept");
             head = String.format(Locale.ROOT, "budget   %s: lambda = %.6g, kept %d of %d weights (target %d, slack %d), "
                             + "predicted loss %.6g (uniform %.6g, lower bound %.6g)", spec, allocation.lambda, keptTotal,
                     weights, allocation.budgetTotal, allocation.slack(), loss, uniformLoss, allocation.lowerBound);
@@ -296,6 +289,18 @@ public final class BudgetPlanner {
         }
         log.accept(head);
         return new Outcome(recipe.withTensorSettings(settings), report, lines);
+    }
+
+    /** The allocator's search, one entry per λ it evaluated: phase, λ, the total cost (named costKey) and loss. */
+    static void putTrace(ObjectNode report, Allocation allocation, String costKey) {
+        ArrayNode trace = report.putArray("trace");
+        for (Allocation.Step s : allocation.trace) {
+            ObjectNode st = trace.addObject();
+            st.put("phase", s.phase);
+            st.put("lambda", s.lambda);
+            st.put(costKey, s.cost);
+            st.put("loss", s.loss);
+        }
     }
 
     /** Weights a pattern keeps in the matrix, as the pruner counts them (per row for the row group). */

@@ -171,14 +171,7 @@ final class VqBudget {
         report.put("predictedLoss", a.totalLoss);
         report.put("lowerBound", a.lowerBound);
         report.put("gapBound", a.gapBound);
-        ArrayNode trace = report.putArray("trace");
-        for (Allocation.Step s : a.trace) {
-            ObjectNode st = trace.addObject();
-            st.put("phase", s.phase);
-            st.put("lambda", s.lambda);
-            st.put("storedBits", s.cost);
-            st.put("loss", s.loss);
-        }
+        BudgetPlanner.putTrace(report, a, "storedBits");
         report.set("matrices", matrices);
         String head = String.format(Locale.ROOT, "budget   %s: lambda = %.6g, stored %d of %d bits (%.4f bits per weight "
                         + "over %d weights, slack %d bits), predicted loss %.6g (lower bound %.6g)", spec, a.lambda,
