@@ -35,7 +35,7 @@ final class DecompressCommand implements Callable<Integer> {
         try (SparkContexts.Handle spark = SparkContexts.getOrCreate(master);
              Progress progress = Progress.forCommand(spark.context, Log::info)) {
             int n = new Decompressor(spark.context, Log::info).run(model, out, shardBytes);
-            System.out.println("decoded " + n + " VQ weights; dense model: " + out);
+            System.out.println("decoded " + n + " compressed weights; dense model: " + out);
             return 0;
         }
     }
