@@ -185,7 +185,7 @@ class VqMiniLmTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new Decompressor(Fixtures.spark(), null).run(model.toUri().toString(),
                         tmp.resolve("d").toUri().toString(), 5_000_000_000L));
-        assertTrue(e.getMessage().contains("declares no NoWag-VQ or ARMOR format"), e.getMessage());
+        assertTrue(e.getMessage().contains("declares no NoWag-VQ, ARMOR or RTN format"), e.getMessage());
     }
 
     private static byte[] f16(float[] v) {
