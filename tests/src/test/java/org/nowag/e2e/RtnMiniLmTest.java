@@ -92,11 +92,12 @@ class RtnMiniLmTest {
         assertEquals(new ObjectMapper().readTree(Files.readString(model.resolve("config.json"))),
                 new ObjectMapper().readTree(Files.readString(dense.resolve("config.json"))), "decompress gives back the base's config");
 
-        // The CLI: bits outside 2..8 and pruning flags are bad usage, refused before anything is written.
+        // The CLI: bits outside 2..8, a group below 1 and pruning flags are bad usage, refused before anything is written.
         String[] common = {"compress", "--model", model.toString(), "--method", "rtn", "--include", VqMiniLmTest.LAYER0, "--out"};
         assertEquals(2, NowagCli.run(concat(common, tmp.resolve("b").toString(), "--rtn-bits", "9")));
         assertEquals(2, NowagCli.run(concat(common, tmp.resolve("c").toString(), "--sparsity", "0.5")));
-        assertFalse(Files.exists(tmp.resolve("b")) || Files.exists(tmp.resolve("c")));
+        assertEquals(2, NowagCli.run(concat(common, tmp.resolve("g").toString(), "--rtn-group", "0")));
+        assertFalse(Files.exists(tmp.resolve("b")) || Files.exists(tmp.resolve("c")) || Files.exists(tmp.resolve("g")));
     }
 
     private static String[] concat(String[] a, String... b) {
