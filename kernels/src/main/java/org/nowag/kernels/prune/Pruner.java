@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.BitSet;
 
 import org.nowag.kernels.Checks;
-import org.nowag.kernels.loss.ProxyLoss;
 import org.nowag.kernels.norm.NoWagNormalizer;
 
 /**
@@ -129,22 +128,19 @@ public final class Pruner {
     }
 
     /**
-     * One pass: kept weights copied bit for bit (no round trip through W_bar), pruned set to +0.0f,
-     * and the three losses accumulated in double in row-major order, term for term as ProxyLoss computes them.
+     * Kept weights copied bit for bit (no round trip through W_bar), pruned set to +0.0f, row by row; each row's
+     * three losses are then added while the row is in cache, term for term as ProxyLoss computes them (LossLanes).
      */
     private static PruneResult assemble(float[] w, int rows, int cols, float[] colNorms, float[] rowNorms,
                                         float[] s, long[] keep) {
         float[] weights = s != null ? s : ones(cols);
         float[] pruned = new float[w.length];
-        double[] sums = new double[3]; // proxyLoss, proxyEnergy, dataAwareLoss
+        LossLanes losses = new LossLanes();
         for (int i = 0; i < rows; i++) {
-            assembleRow(w, i * cols, cols, colNorms, rowNorms[i], weights, keep, pruned, sums);
+            pruneRow(w, i * cols, cols, keep, pruned);
+            losses.addRow(w, pruned, i * cols, cols, colNorms, rowNorms[i], weights);
         }
-        long kept = 0;
-        for (long word : keep) {
-            kept += Long.bitCount(word);
-        }
-        return new PruneResult(pruned, BitSet.valueOf(keep), kept, sums[0], sums[1], sums[2]);
+        return result(pruned, keep, losses);
     }
 
     /**
@@ -156,29 +152,35 @@ public final class Pruner {
                                            float[] s, float[] scores, long[] cuts) {
         float[] weights = s != null ? s : ones(cols);
         long[] keep = new long[(scores.length + 63) >>> 6];
-        double[] sums = new double[3]; // proxyLoss, proxyEnergy, dataAwareLoss
+        LossLanes losses = new LossLanes();
         int[] need = new int[1];
         boolean perRow = cuts.length == rows && cuts.length > 1;
         need[0] = cuts.length == 0 ? 0 : (int) cuts[0];
         for (int i = 0; i < rows; i++) {
             long cut = perRow ? cuts[i] : cuts[0];
             if (perRow) need[0] = (int) cut;
-            assembleRowCut(w, i * cols, cols, colNorms, rowNorms[i], weights, scores, (int) (cut >>> 32), need, keep,
-                    sums);
+            pruneRowCut(w, i * cols, cols, scores, (int) (cut >>> 32), need, keep);
+            losses.addRow(w, scores, i * cols, cols, colNorms, rowNorms[i], weights);
         }
+        return result(scores, keep, losses);
+    }
+
+    private static PruneResult result(float[] pruned, long[] keep, LossLanes losses) {
         long kept = 0;
         for (long word : keep) {
             kept += Long.bitCount(word);
         }
-        return new PruneResult(scores, BitSet.valueOf(keep), kept, sums[0], sums[1], sums[2]);
+        return new PruneResult(pruned, BitSet.valueOf(keep), kept, losses.proxyLoss(), losses.proxyEnergy(),
+                losses.dataAwareLoss());
     }
 
-    /** assembleRow with the keep bit computed from the score (then overwritten by the pruned weight). */
-    private static void assembleRowCut(float[] w, int offset, int cols, float[] colNorms, float r, float[] s,
-                                       float[] scores, int threshold, int[] needLeft, long[] keep, double[] sums) {
-        double proxyLoss = sums[0];
-        double proxyEnergy = sums[1];
-        double dataAware = sums[2];
+    /**
+     * One row's keep bits from its scores and the cut, and the pruned weights written over the scores. Branch-free
+     * on the keep bit (about half the bits are set, so a branch would mispredict half the time): the weight is
+     * masked with -bit.
+     */
+    private static void pruneRowCut(float[] w, int offset, int cols, float[] scores, int threshold, int[] needLeft,
+                                    long[] keep) {
         int need = needLeft[0];
         long word = 0;
         int end = offset + cols;
@@ -194,47 +196,20 @@ public final class Pruner {
                 keep[k >>> 6] |= word;
                 word = 0;
             }
-            int j = k - offset;
-            float x = w[k];
-            scores[k] = Float.intBitsToFloat(Float.floatToRawIntBits(x) & -bit);
-            double energy = ProxyLoss.term(s[j], NoWagNormalizer.normalized(x, colNorms[j], r));
-            double prunedShare = 1 - bit;
-            proxyEnergy += energy;
-            proxyLoss += energy * prunedShare;
-            dataAware += ProxyLoss.term(s[j], x) * prunedShare;
+            scores[k] = Float.intBitsToFloat(Float.floatToRawIntBits(w[k]) & -bit);
         }
         if (cols > 0 && ((end - 1) & 63) != 63) {
             keep[(end - 1) >>> 6] |= word;
         }
         needLeft[0] = need;
-        sums[0] = proxyLoss;
-        sums[1] = proxyEnergy;
-        sums[2] = dataAware;
     }
 
-    /**
-     * Branch-free on the keep bit (about half the bits are set, so a branch would mispredict half the time):
-     * the value is masked, and a pruned-only term is multiplied by (1 - bit), adding an exact +0.0 when kept.
-     */
-    private static void assembleRow(float[] w, int offset, int cols, float[] colNorms, float r, float[] s,
-                                    long[] keep, float[] pruned, double[] sums) {
-        double proxyLoss = sums[0];
-        double proxyEnergy = sums[1];
-        double dataAware = sums[2];
-        for (int j = 0; j < cols; j++) {
-            int k = offset + j;
-            float x = w[k];
+    /** One row's pruned weights from the keep bits: the weight where the bit is set, else +0.0f. */
+    private static void pruneRow(float[] w, int offset, int cols, long[] keep, float[] pruned) {
+        for (int k = offset; k < offset + cols; k++) {
             int bit = (int) (keep[k >>> 6] >>> k) & 1;
-            pruned[k] = Float.intBitsToFloat(Float.floatToRawIntBits(x) & -bit);
-            double energy = ProxyLoss.term(s[j], NoWagNormalizer.normalized(x, colNorms[j], r));
-            double prunedShare = 1 - bit;
-            proxyEnergy += energy;
-            proxyLoss += energy * prunedShare;
-            dataAware += ProxyLoss.term(s[j], x) * prunedShare;
+            pruned[k] = Float.intBitsToFloat(Float.floatToRawIntBits(w[k]) & -bit);
         }
-        sums[0] = proxyLoss;
-        sums[1] = proxyEnergy;
-        sums[2] = dataAware;
     }
 
     private static float[] ones(int n) {

@@ -127,6 +127,47 @@ public final class VectorLoops {
         return k;
     }
 
+    /** Whether {@link #prunedLossLanes} runs here: 8 double lanes per vector (512-bit vectors). */
+    public static boolean hasLossLanes() {
+        return D.length() == 8;
+    }
+
+    /**
+     * The pruning losses' terms of row elements [offset, offset + bound), bound = cols rounded down to 8, added to
+     * 8 lane sums each: lanes[l], lanes[8 + l], lanes[16 + l] for columns j = l (mod 8) get s_j * qp^2 (proxy loss),
+     * s_j * q^2 (proxy energy) and s_j * xp^2 (data-aware loss), with q = w / c_j / r, xp = w - p (the weight where
+     * pruned, +0 where kept: p is the pruned row) and qp = q where xp != 0, else 0. The scalar LossLanes loop adds the
+     * same terms to the same lanes, so the sums agree bit for bit. Returns bound, or 0 when !hasLossLanes().
+     */
+    public static int prunedLossLanes(float[] w, float[] p, int offset, int cols, float[] colNorms, float r,
+                                      float[] s, double[] lanes) {
+        if (!hasLossLanes()) {
+            return 0;
+        }
+        int bound = cols - cols % 8;
+        DoubleVector loss = DoubleVector.fromArray(D, lanes, 0);
+        DoubleVector energy = DoubleVector.fromArray(D, lanes, 8);
+        DoubleVector data = DoubleVector.fromArray(D, lanes, 16);
+        FloatVector zero = FloatVector.zero(F_HALF);
+        for (int j = 0; j < bound; j += 8) {
+            FloatVector x = FloatVector.fromArray(F_HALF, w, offset + j);
+            FloatVector xp = x.sub(FloatVector.fromArray(F_HALF, p, offset + j));
+            FloatVector q = x.div(FloatVector.fromArray(F_HALF, colNorms, j)).div(r);
+            FloatVector qp = zero.blend(q, xp.compare(VectorOperators.NE, 0f));
+            DoubleVector sd = (DoubleVector) FloatVector.fromArray(F_HALF, s, j).convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector qd = (DoubleVector) q.convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector qpd = (DoubleVector) qp.convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector xpd = (DoubleVector) xp.convertShape(VectorOperators.F2D, D, 0);
+            loss = loss.add(sd.mul(qpd).mul(qpd));
+            energy = energy.add(sd.mul(qd).mul(qd));
+            data = data.add(sd.mul(xpd).mul(xpd));
+        }
+        loss.intoArray(lanes, 0);
+        energy.intoArray(lanes, 8);
+        data.intoArray(lanes, 16);
+        return bound;
+    }
+
     /**
      * True when every lane is finite: |x| <= Float.MAX_VALUE is false for an infinity and for NaN. Written as abs and
      * compare rather than {@code test(IS_FINITE)}: on JDK 17 that test reinterprets lanes through a path C2 does not

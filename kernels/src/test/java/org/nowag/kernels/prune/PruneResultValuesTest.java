@@ -74,9 +74,10 @@ class PruneResultValuesTest {
             for (int k = 0; k < qBar.length; k++) {
                 qBar[k] = result.keep.get(k) ? wBar[k] : 0f;
             }
-            assertEquals(ProxyLoss.normalized(wBar, qBar, rows, cols, s), result.proxyLoss);
-            assertEquals(ProxyLoss.normalized(wBar, new float[wBar.length], rows, cols, s), result.proxyEnergy);
-            assertEquals(ProxyLoss.dataAware(w, result.pruned, rows, cols, s), result.dataAwareLoss);
+            // The same terms, added in another order (LossLanes: 8 lane sums), so equal to rounding only.
+            assertRelative(ProxyLoss.normalized(wBar, qBar, rows, cols, s), result.proxyLoss);
+            assertRelative(ProxyLoss.normalized(wBar, new float[wBar.length], rows, cols, s), result.proxyEnergy);
+            assertRelative(ProxyLoss.dataAware(w, result.pruned, rows, cols, s), result.dataAwareLoss);
         }
     }
 
