@@ -35,11 +35,9 @@ public final class SparkContexts {
         // Every task is a pure function of its inputs: a retried task rewrites the same part.
         conf.setIfMissing("spark.task.maxFailures", "4");
         // Tasks report their Hadoop file system bytes as Spark metrics (progress lines, Spark UI): TaskIoMetrics.
-        String plugins = conf.get("spark.plugins", "").strip();
-        String io = org.nowag.job.progress.TaskIoMetrics.class.getName();
-        if (!java.util.Arrays.asList(plugins.split("\\s*,\\s*")).contains(io)) {
-            conf.set("spark.plugins", plugins.isEmpty() ? io : plugins + "," + io);
-        }
+        addPlugin(conf, org.nowag.job.progress.TaskIoMetrics.class.getName());
+        // Executors keep their heap committed instead of shrinking and regrowing it between blocks: ExecutorHeap.
+        addPlugin(conf, ExecutorHeap.class.getName());
         if (conf.get("spark.master").startsWith("local")) {
             conf.setIfMissing("spark.driver.host", "127.0.0.1");
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
@@ -49,6 +47,13 @@ public final class SparkContexts {
         // Ours: S3A fails fast unless told otherwise (a context that was running got them from CommandSettings).
         if (!existed) S3FailFast.fillIn(context.hadoopConfiguration(), null);
         return new Handle(context, !existed);
+    }
+
+    private static void addPlugin(SparkConf conf, String plugin) {
+        String plugins = conf.get("spark.plugins", "").strip();
+        if (!java.util.Arrays.asList(plugins.split("\\s*,\\s*")).contains(plugin)) {
+            conf.set("spark.plugins", plugins.isEmpty() ? plugin : plugins + "," + plugin);
+        }
     }
 
     /**
