@@ -17,11 +17,13 @@ import org.nowag.job.api.CompressionMethod;
 import org.nowag.job.api.Compressor;
 import org.nowag.tools.measure.HeapWatch;
 import org.nowag.tools.measure.PlainLoop;
-import org.nowag.job.plan.TargetTensor;
+import org.nowag.io.safetensors.TensorInfo;
+import org.nowag.job.plan.CompressionPlan;
 
 /**
- * `bench` compares a compress run on Spark with PlainLoop, the same kernels without Spark: that comparison only means
- * something if both do the same work, so PlainLoop's tensors must equal the Spark run's output byte for byte.
+ * `bench` compares a compress run on Spark with PlainLoop, the same work without Spark: that comparison only means
+ * something if both do the same work, so every tensor PlainLoop writes, pruned or copied, must equal the Spark run's
+ * output byte for byte.
  */
 class PlainLoopMatchesSparkTest {
     @TempDir Path tmp;
@@ -36,16 +38,20 @@ class PlainLoopMatchesSparkTest {
         Map<String, byte[]> sparkTensors = Fixtures.rawTensors(out);
 
         Configuration conf = new Configuration();
-        List<TargetTensor> targets = Compressor.plan(opts, conf).plan.targets;
+        CompressionPlan plan = Compressor.plan(opts, conf).plan;
+        List<TensorInfo> copied = plan.inputs.stream().filter(t -> !plan.targetsByName.containsKey(t.name())).toList();
+        assertTrue(!copied.isEmpty(), "MiniLM has tensors the run copies (embeddings, norms, biases)");
         Path plainOut = tmp.resolve("plain");
         PlainLoop.Result r;
         try (HeapWatch heap = HeapWatch.start()) {
-            r = PlainLoop.run(targets, new org.apache.hadoop.fs.Path(plainOut.toUri()), conf, 2);
+            r = PlainLoop.run(plan.targets, copied, plan.sourceShards, new org.apache.hadoop.fs.Path(plainOut.toUri()),
+                    conf, 2);
             heap.close();
             assertTrue(heap.peakBytes() > 0 && heap.liveAfterGcBytes() > 0, "heap figures recorded");
         }
         assertEquals(MiniLmCompressionTest.LINEAR_WEIGHTS, r.tensors);
-        for (TargetTensor t : targets) {
+        assertEquals(plan.inputs.size(), sparkTensors.size());
+        for (TensorInfo t : plan.inputs) {  // pruned and copied tensors alike
             assertArrayEquals(sparkTensors.get(t.name()), Files.readAllBytes(plainOut.resolve(t.name() + ".bin")),
                     t.name());
         }
