@@ -71,7 +71,29 @@ public final class OutputFiles {
 
     /** keepGlobs: file-name globs (*.onnx) copied even though the rules leave them out. */
     public OutputFiles(List<String> keepGlobs) {
-        for (String g : keepGlobs) keep.add(FileSystems.getDefault().getPathMatcher("glob:" + g));
+        for (String g : checkGlobs(keepGlobs)) keep.add(FileSystems.getDefault().getPathMatcher("glob:" + g));
+    }
+
+    /**
+     * The globs as given, or IllegalArgumentException naming the first that is empty, holds a '/' (entries are
+     * matched by file name only) or is not a glob.
+     */
+    public static List<String> checkGlobs(List<String> globs) {
+        for (String g : globs) {
+            if (g == null || g.isBlank()) {
+                throw new IllegalArgumentException("--keep-file: an empty glob; give a file-name pattern such as *.onnx");
+            }
+            if (g.contains("/")) {
+                throw new IllegalArgumentException("--keep-file " + g + ": a file-name glob cannot hold '/' (only the "
+                        + "input folder's own files are kept; subfolders are never copied)");
+            }
+            try {
+                FileSystems.getDefault().getPathMatcher("glob:" + g);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new IllegalArgumentException("--keep-file " + g + ": not a glob (" + e.getDescription() + ")", e);
+            }
+        }
+        return List.copyOf(globs);
     }
 
     /** The decision for every entry of the folder, in name order. */

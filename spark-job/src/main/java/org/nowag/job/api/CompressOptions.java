@@ -29,6 +29,7 @@ public final class CompressOptions implements Serializable {
     private org.nowag.kernels.quant.RtnConfig rtn = org.nowag.kernels.quant.RtnConfig.int_(4);
     private boolean vqRowBlocks;
     private boolean noConfig;
+    private java.util.List<String> keepFiles = java.util.List.of();
 
     public String model() { return model; }
     public CompressOptions model(String v) { model = v; return this; }
@@ -54,6 +55,15 @@ public final class CompressOptions implements Serializable {
     /** Tensors holding NaN or infinite weights: false (default) refuses the run; true copies them unchanged. */
     public boolean skipNonFinite() { return skipNonFinite; }
     public CompressOptions skipNonFinite(boolean v) { skipNonFinite = v; return this; }
+    /**
+     * File-name globs (e.g. {@code *.onnx}) of input files to copy into the output although the output rules leave
+     * them out (org.nowag.io.model.OutputFiles); never a file the run rewrites. Empty by default.
+     */
+    public java.util.List<String> keepFiles() { return keepFiles; }
+    public CompressOptions keepFiles(java.util.List<String> globs) {
+        keepFiles = org.nowag.io.model.OutputFiles.checkGlobs(globs);
+        return this;
+    }
     /** Fault injection for tests: stop with an error once every shard is committed, before anything is published. */
     public boolean failAfterParts() { return failAfterParts; }
     public CompressOptions failAfterParts(boolean v) { failAfterParts = v; return this; }

@@ -62,6 +62,15 @@ public final class Decompressor {
 
     /** @return the number of weights decoded (0 when the output was already complete). */
     public int run(String model, String outUri, long maxShardBytes) throws IOException {
+        return run(model, outUri, maxShardBytes, List.of());
+    }
+
+    /**
+     * keepFiles: file-name globs of input files copied although the output rules leave them out (OutputFiles).
+     * @return the number of weights decoded (0 when the output was already complete).
+     */
+    public int run(String model, String outUri, long maxShardBytes, List<String> keepFiles) throws IOException {
+        OutputFiles sideFiles = new OutputFiles(keepFiles);
         String started = java.time.Instant.now().toString();
         Configuration conf = spark.hadoopConfiguration();
         ModelDirectory in = ModelDirectory.open(model, conf);
@@ -107,7 +116,7 @@ public final class Decompressor {
         outPath = outFs.makeQualified(outPath);
         CompressionRun.checkNotInside(in.root(), outPath);
         OutputLayout out = new OutputLayout(outFs, outPath);
-        String fingerprint = fingerprint(in, maxShardBytes);
+        String fingerprint = fingerprint(in, maxShardBytes, keepFiles);
         // Read-only first (a finished output is answered, someone else's refused), then the same claim compress takes.
         if (finishedOrRefused(out, out.state(fingerprint))) return 0;
         try (OutputClaim claim = OutputClaim.acquire(out, conf, log)) {
@@ -162,7 +171,7 @@ public final class Decompressor {
             step.commandLine = Invocation.commandLine();
             step.versions.put("Spark", spark.version());
             step.versions.put("Java", System.getProperty("java.version"));
-            files.addAll(new ModelFolder(outFs, outPath, in, new OutputFiles(List.of())).write(step).files);
+            files.addAll(new ModelFolder(outFs, outPath, in, sideFiles).write(step).files);
             // The manifest, then _SUCCESS, last (as compress): `nowag verify` checks a decompressed model too.
             out.writeText(out.manifest(), OutputManifest.toJson(fingerprint, files));
             out.deleteTempLeftovers();
@@ -255,13 +264,15 @@ public final class Decompressor {
         return d;
     }
 
-    private static String fingerprint(ModelDirectory in, long maxShardBytes) {
+    private static String fingerprint(ModelDirectory in, long maxShardBytes, List<String> keepFiles) {
         StringBuilder s = new StringBuilder("nowag-decompress-v1\nmodel=").append(in.root()).append('\n');
         for (TensorInfo t : in.tensors()) {
             s.append(t.name()).append(' ').append(t.dtype()).append(' ').append(java.util.Arrays.toString(t.shape()))
                     .append(' ').append(t.begin()).append(' ').append(t.end()).append('\n');
         }
         s.append("maxShardBytes=").append(maxShardBytes).append('\n');
+        // Only when given, so the fingerprints of runs without it stay what they were (their outputs resume).
+        if (!keepFiles.isEmpty()) s.append("keepFiles=").append(String.join("\u0000", keepFiles)).append('\n');
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {

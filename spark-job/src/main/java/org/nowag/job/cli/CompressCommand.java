@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
+import org.nowag.io.model.OutputFiles;
 import org.nowag.job.api.BadOptionException;
 import org.nowag.job.api.CompressOptions;
 import org.nowag.job.api.CompressionMethod;
@@ -146,6 +147,11 @@ final class CompressCommand implements Callable<Integer> {
             + "model's headers only; starts no Spark and writes nothing.")
     boolean dryRun;
 
+    @Option(names = "--keep-file", paramLabel = "GLOB", description = "Also copy the input folder's files matching this "
+            + "file-name glob (repeatable; e.g. '*.onnx'), which the output rules leave out (docs/output-format.md). "
+            + "Files the run rewrites (config.json, the weights, README.md) are never taken from the input.")
+    List<String> keepFiles = new ArrayList<>();
+
     @Option(names = "--no-config", description = "Accept a model without config.json. The output then has none (pruning) "
             + "or one holding only its declared format (nowag-vq, armor): Hugging Face loaders cannot load it until "
             + "the model's config.json is added. Without this option such a model is refused.")
@@ -237,15 +243,16 @@ final class CompressCommand implements Callable<Integer> {
         }
         OptionValues.positive("--block-mb", blockMb, "MiB of float32 per row block");
         OptionValues.positive("--shard-mb", shardMb, "MB per output shard");
+        List<String> keep = OptionValues.convert("--keep-file", () -> OutputFiles.checkGlobs(keepFiles));
         if (recipe != null) {
             return new CompressOptions().model(model).out(out).calibration(calibration)
                     .blockBytes((long) (blockMb * 1048576)).maxShardBytes((long) (shardMb * 1e6))
-                    .skipNonFinite(skipNonFinite).noConfig(noConfig);
+                    .skipNonFinite(skipNonFinite).noConfig(noConfig).keepFiles(keep);
         }
         CompressionMethod m = CompressionMethod.parse(method);
         CompressOptions opts = new CompressOptions().model(model).out(out).method(m).calibration(calibration)
                 .include(include).blockBytes((long) (blockMb * 1048576)).maxShardBytes((long) (shardMb * 1e6))
-                .skipNonFinite(skipNonFinite).noConfig(noConfig);
+                .skipNonFinite(skipNonFinite).noConfig(noConfig).keepFiles(keep);
         if (m == CompressionMethod.NOWAG_VQ) {
             if (sparsity != null || pattern != null || group != null) {
                 throw new BadOptionException("--sparsity, --pattern and --group are for pruning; nowag-vq takes --vq-dim, --vq-bits, --vq-iters, --seed");

@@ -183,6 +183,8 @@ public final class Planner {
         s.append("blockBytes=").append(run.blockBytes()).append('\n');
         s.append("maxShardBytes=").append(run.maxShardBytes()).append('\n');
         if (run.skipNonFinite()) s.append("skipNonFinite=true\n");
+        // Only when given, so the fingerprints of runs without it stay what they were (their outputs resume).
+        if (!run.keepFiles().isEmpty()) s.append("keepFiles=").append(String.join("\u0000", run.keepFiles())).append('\n');
         s.append("calibration=").append(stats == null ? "none" : stats.fingerprint()).append('\n');
         s.append(inputs);
         try {

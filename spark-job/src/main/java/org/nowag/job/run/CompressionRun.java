@@ -21,6 +21,7 @@ import org.nowag.io.model.ModelFingerprint;
 import org.nowag.io.model.ShardLayout;
 import org.nowag.io.safetensors.TensorInfo;
 import org.nowag.io.safetensors.TensorSpec;
+import org.nowag.io.model.OutputFiles;
 import org.nowag.job.api.CompressOptions;
 import org.nowag.job.api.CompressionReport;
 import org.nowag.job.budget.BudgetPlanner;
@@ -224,7 +225,7 @@ public final class CompressionRun {
         for (Map.Entry<String, String> e : nonFinite.entrySet()) {
             log.accept("warning: " + e.getKey() + " holds NaN or infinite weights (" + e.getValue() + "); copied unchanged");
         }
-        new Publisher(out, planned).publish(report, finalLayout(planned, nonFinite), all(reused, written), started,
+        new Publisher(out, planned, new OutputFiles(opts.keepFiles())).publish(report, finalLayout(planned, nonFinite), all(reused, written), started,
                 clock);
         claim.release();
         removeStaging(out, null);

@@ -46,10 +46,12 @@ final class Publisher {
 
     private final OutputLayout out;
     private final CompressionRun.Planned planned;
+    private final OutputFiles sideFiles;
 
-    Publisher(OutputLayout out, CompressionRun.Planned planned) {
+    Publisher(OutputLayout out, CompressionRun.Planned planned, OutputFiles sideFiles) {
         this.out = out;
         this.planned = planned;
+        this.sideFiles = sideFiles;
     }
 
     static String arrowFileFor(String shardName) {
@@ -66,7 +68,7 @@ final class Publisher {
         }
         if (layout.shardCount() > 1) files.add(write(ShardLayout.INDEX_FILE, layout.indexJson()));
         // config.json in the ecosystem's keys, the side files that belong to the model, the history and the card
-        ModelFolder.Written folder = new ModelFolder(out.fs(), out.root(), planned.model, new OutputFiles(List.of()))
+        ModelFolder.Written folder = new ModelFolder(out.fs(), out.root(), planned.model, sideFiles)
                 .write(step(report));
         files.addAll(folder.files);
         report.leftOut = new ArrayList<>(folder.leftOut);
