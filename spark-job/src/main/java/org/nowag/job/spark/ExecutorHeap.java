@@ -28,9 +28,19 @@ public final class ExecutorHeap implements SparkPlugin {
     @Override public ExecutorPlugin executorPlugin() {
         return new ExecutorPlugin() {
             @Override public void init(PluginContext ctx, Map<String, String> extraConf) {
-                if (ctx.conf().getBoolean(KEY, true)) keepCommitted();
+                // A bad value was refused on the driver (SparkContexts); here it must not keep an executor from starting.
+                if (!"false".equalsIgnoreCase(ctx.conf().get(KEY, "true").strip())) keepCommitted();
             }
         };
+    }
+
+    /** Whether {@value #KEY} (default true) asks for it; IllegalArgumentException for anything but true or false. */
+    public static boolean enabled(org.apache.spark.SparkConf conf) {
+        String v = conf.get(KEY, "true").strip();
+        if (v.equalsIgnoreCase("true")) return true;
+        if (v.equalsIgnoreCase("false")) return false;
+        throw new IllegalArgumentException(KEY + "=" + v + ": give true (the default: executors keep their heap "
+                + "committed) or false");
     }
 
     /** Sets MaxHeapFreeRatio=100 in this JVM; returns false where the JVM has no such manageable flag. */

@@ -37,6 +37,7 @@ public final class SparkContexts {
         // Tasks report their Hadoop file system bytes as Spark metrics (progress lines, Spark UI): TaskIoMetrics.
         addPlugin(conf, org.nowag.job.progress.TaskIoMetrics.class.getName());
         // Executors keep their heap committed instead of shrinking and regrowing it between blocks: ExecutorHeap.
+        ExecutorHeap.enabled(conf);  // a bad value is refused here, before any executor starts
         addPlugin(conf, ExecutorHeap.class.getName());
         if (conf.get("spark.master").startsWith("local")) {
             conf.setIfMissing("spark.driver.host", "127.0.0.1");
